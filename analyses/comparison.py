@@ -1,0 +1,141 @@
+# %% [markdown]
+# # How councils buy residential places: the arrangements compared
+#
+# In 2014 Nottinghamshire's members were told that several councils had moved from buying
+# children's home places one at a time (spot purchasing) to fixed-price block contracts with
+# fewer providers [@nottscc2014membersbriefing]. The briefing named the councils but gave no
+# dates, sizes, prices or sources. This page gathers every arrangement we could document, each
+# row with its sources and an evidence grade: *primary* (a council decision, tender or award
+# notice), *secondary* (press, trade journals, aggregator copies of notices) or *briefing-only*
+# (nothing but the 2014 briefing says it, so it is unconfirmed).
+
+# %%
+import altair as alt
+import pandas as pd
+
+from evidence import load, publish, show
+
+arrangements = load("arrangements")
+authorities = load("authorities").set_index("ons_code")
+
+# %% [markdown]
+# ## How much of the evidence is confirmed
+#
+# The count of arrangements by model and evidence grade shows how much rests on primary
+# documents and how much only on the 2014 briefing.
+
+# %%
+by_grade = (
+    arrangements.groupby(["model", "evidence_grade"]).size().unstack(fill_value=0).reset_index()
+)
+by_grade.columns.name = None
+show(by_grade, caption="Arrangements by model and evidence grade (count of rows)")
+
+publish(
+    "comparison.arrangement_count",
+    len(arrangements),
+    unit="arrangements",
+    description="commissioning arrangements documented in the evidence table",
+)
+publish(
+    "comparison.block_count",
+    int((arrangements["model"] == "block").sum()),
+    unit="arrangements",
+    description="arrangements in the evidence table that are block contracts",
+)
+publish(
+    "comparison.briefing_only_count",
+    int((arrangements["evidence_grade"] == "briefing-only").sum()),
+    unit="arrangements",
+    description="arrangements that only the 2014 briefing reports (unconfirmed elsewhere)",
+)
+
+
+# %% [markdown]
+# ## The arrangements
+#
+# One row per arrangement. Empty cells mean no source we found states the fact; the notes in the
+# [data table](downloads/comparison-table-2.csv) say what is unconfirmed and where sources disagree.
+# Weekly prices carry their price year; contract values carry the period they cover.
+
+# %%
+def authority_names(codes: str) -> str:
+    if pd.isna(codes):
+        return ""
+    names = []
+    for code in (c.strip() for c in codes.split(";")):
+        if code not in authorities.index:
+            raise ValueError(f"arrangements: unknown authority code {code!r}")
+        names.append(authorities.loc[code, "name"])
+    return "; ".join(names)
+
+
+def years(row) -> str:
+    start, end = row["start_year"], row["end_year"]
+    if pd.isna(start):
+        return ""
+    return f"{start}–{end}" if not pd.isna(end) else f"{start}–"
+
+
+table = pd.DataFrame(
+    {
+        "Arrangement": arrangements["name"],
+        "Authorities": arrangements["authorities"].map(authority_names),
+        "Model": arrangements["model"],
+        "Status": arrangements["status"],
+        "Years": arrangements.apply(years, axis=1),
+        "Term": arrangements["term_years"],
+        "Extensions": arrangements["extension_years"],
+        "Providers": arrangements["provider_count"],
+        "Beds": arrangements["beds"],
+        "Weekly price": arrangements["weekly_price_gbp"],
+        "Price year": arrangements["price_year"],
+        "Contract value": arrangements["contract_value_gbp"],
+        "Value covers": arrangements["value_period"],
+        "Evidence": arrangements["evidence_grade"],
+        "sources": arrangements["sources"],
+    }
+)
+table.attrs["units"] = {
+    "Term": "years",
+    "Extensions": "years",
+    "Weekly price": "GBP per bed per week",
+    "Contract value": "GBP",
+}
+show(table, caption="Commissioning arrangements for children's residential care in England")
+
+# %% [markdown]
+# ## When the arrangements ran
+#
+# Each bar runs from an arrangement's start year to its end year, or to the end of its initial
+# term where only the term is known. Arrangements with no known start year are left out of the
+# chart but stay in the table above.
+
+# %%
+timeline = arrangements.dropna(subset=["start_year"]).copy()
+timeline["end"] = timeline["end_year"].fillna(timeline["start_year"] + timeline["term_years"])
+timeline["end"] = timeline["end"].fillna(timeline["start_year"] + 1)
+timeline = timeline[["name", "model", "evidence_grade", "start_year", "end"]].astype(
+    {"start_year": "int64", "end": "float64"}
+)
+timeline = timeline.sort_values(["start_year", "name"])
+chart = (
+    alt.Chart(timeline, title="Arrangements by start year and term")
+    .mark_bar()
+    .encode(
+        x=alt.X("start_year:Q", title="Year", scale=alt.Scale(zero=False), axis=alt.Axis(format="d")),
+        x2="end:Q",
+        y=alt.Y("name:N", sort=None, title=None),
+        color=alt.Color("model:N", title="Model"),
+        tooltip=["name", "model", "evidence_grade", "start_year", "end"],
+    )
+    .properties(
+        width=560,
+        height=alt.Step(14),
+        description=(
+            f"Timeline of {len(timeline)} arrangements with a known start year, from "
+            f"{timeline['start_year'].min()} to {int(timeline['end'].max())}, coloured by model."
+        ),
+    )
+)
+chart

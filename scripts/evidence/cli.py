@@ -1,0 +1,135 @@
+"""The `evidence` command: build, check, run, serve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from evidence.errors import EvidenceError
+
+EXAMPLES = """examples:
+  evidence build                        build site/ from analyses/, docs/ and references/
+  evidence build --data ~/new-release   rebuild everything on another data directory
+  evidence check                        validate data and references without running anything
+  evidence run analyses/comparison.py   run one analysis and print its results
+  evidence serve                        preview on http://127.0.0.1:8000, rebuilding on change
+"""
+
+
+def _project(args):
+    from evidence.project import Project
+
+    kwargs = {}
+    if getattr(args, "data", None):
+        kwargs["data_dir"] = Path(args.data)
+    if getattr(args, "out", None):
+        kwargs["site_dir"] = Path(args.out)
+    if args.project:
+        return Project(Path(args.project), **kwargs)
+    return Project.find(**kwargs)
+
+
+def cmd_build(args) -> int:
+    from evidence.pipeline import build
+
+    build(_project(args), use_cache=not args.no_cache, jobs=args.jobs, timeout=args.timeout)
+    return 0
+
+
+def cmd_check(args) -> int:
+    from evidence.pipeline import check
+
+    project = _project(args)
+    package, bib = check(project)
+    print(
+        f"ok: {len(package.table_names())} tables valid, {len(bib.entries)} references, "
+        "every citation resolves",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_run(args) -> int:
+    from evidence.pipeline import print_record, run_one
+
+    project = _project(args)
+    script = Path(args.analysis).resolve()
+    if not script.is_file():
+        raise EvidenceError(f"no such analysis: {args.analysis}")
+    print_record(run_one(project, script, timeout=args.timeout))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from evidence.serve import serve
+
+    serve(_project(args), host=args.host, port=args.port)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    from evidence.run import DEFAULT_TIMEOUT
+
+    top = argparse.ArgumentParser(
+        prog="evidence",
+        description="Build the evidence site and briefing from analyses, data and references.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    top.add_argument("--project", help="project folder (default: the one holding mkdocs.yml)")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p, data=True):
+        p.add_argument("--project", help="project folder (default: the one holding mkdocs.yml)")
+        if data:
+            p.add_argument("--data", metavar="DIR", help="data directory (default: analyses/data)")
+
+    b = sub.add_parser("build", help="run what changed and build site/", description=(
+        "Validate inputs, run the analyses whose inputs changed, render pages and build the site "
+        "into a temporary folder that replaces site/ only when everything succeeded."))
+    common(b)
+    b.add_argument("--out", metavar="DIR", help="site folder (default: site/)")
+    b.add_argument("--no-cache", action="store_true", help="run every analysis again")
+    b.add_argument("--jobs", type=int, help="analyses run at once (default: one per core)")
+    b.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help=f"seconds an analysis may run (default {DEFAULT_TIMEOUT})")
+    b.set_defaults(func=cmd_build)
+
+    c = sub.add_parser("check", help="validate data and references; run nothing",
+                       description="Validate every table against datapackage.yaml, read every "
+                       ".bib file and resolve every citation, without executing any analysis.")
+    common(c)
+    c.set_defaults(func=cmd_check)
+
+    r = sub.add_parser("run", help="run one analysis and print its results",
+                       description="Run one analysis in a fresh process (no cache) and print its "
+                       "output and published results.")
+    common(r)
+    r.add_argument("analysis", help="path to analyses/NAME.py")
+    r.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
+    r.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("serve", help="preview the site, rebuilding when files change",
+                       description="Build, serve site/ locally and rebuild what changed.")
+    common(s)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+    return top
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except EvidenceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: site/ and the cache are as they were", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

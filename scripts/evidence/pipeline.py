@@ -1,0 +1,147 @@
+"""The build, stage by stage: check inputs, run analyses, render, build the site, swap it in."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from evidence.cite import Bibliography, check_keys
+from evidence.data import DataPackage
+from evidence.errors import EvidenceError
+from evidence.project import Project
+from evidence.render import Renderer
+from evidence.run import DEFAULT_TIMEOUT, read_cells, run_analyses
+from evidence.site import mkdocs_build, swap_into_place
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def build_lock(project: Project):
+    """One build at a time per project: a second one stops with a clear message."""
+    project.cache_dir.mkdir(parents=True, exist_ok=True)
+    path = project.cache_dir / "build.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise EvidenceError(
+                "another build of this project is running; wait for it to finish and try again"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def check(project: Project) -> tuple[DataPackage, Bibliography]:
+    """Validate every table, the bibliography and every citation, executing nothing."""
+    package = DataPackage(project.data_dir)
+    for name in package.table_names():
+        package.validate(name)
+    bib = Bibliography(project.references_dir)
+    desc_where = str(package.descriptor_path)
+    for res in package.descriptor["resources"]:
+        for holder in [res, *res.get("schema", {}).get("fields", [])]:
+            if holder.get("citations"):
+                check_keys(str(holder["citations"]), bib, desc_where)
+    for name in package.table_names():
+        for row, column, key in package.citation_cells(name):
+            if key not in bib:
+                raise EvidenceError(
+                    f"row {row}, column {column!r}: unknown citation key {key!r} "
+                    "(not in references/*.bib)",
+                    where=package.display(name),
+                )
+    for path in sorted(project.docs_dir.rglob("*.md")):
+        check_keys(path.read_text(encoding="utf-8"), bib, project.rel(path))
+    for script in project.analyses():
+        for cell in read_cells(script):
+            if cell["type"] == "markdown":
+                check_keys(cell["source"], bib, project.rel(script), cell["line"])
+    return package, bib
+
+
+def build(
+    project: Project,
+    *,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> dict:
+    started = time.perf_counter()
+    with build_lock(project):
+        log(f"checking data ({project.rel(project.data_dir)}) and references …")
+        package, bib = check(project)
+        scripts = project.analyses()
+        log(f"running {len(scripts)} analyses …")
+        outcomes = run_analyses(
+            project, package, scripts, use_cache=use_cache, jobs=jobs, timeout=timeout, log=log
+        )
+        records = {o.name: o.record for o in outcomes}
+
+        # Everything new goes into temporary folders beside the targets (same filesystem, so the
+        # final moves are atomic renames); nothing existing is touched until all steps succeed.
+        project.build_dir.parent.mkdir(parents=True, exist_ok=True)
+        project.site_dir.parent.mkdir(parents=True, exist_ok=True)
+        new_build = Path(tempfile.mkdtemp(prefix=".build-", dir=project.build_dir.parent))
+        new_site = Path(tempfile.mkdtemp(prefix=".site-", dir=project.site_dir.parent))
+        try:
+            log("rendering pages …")
+            renderer = Renderer(project, bib, records, new_build / "docs")
+            renderer.render_all(project.cache_dir)
+            log("building the site with MkDocs …")
+            shutil.rmtree(new_site)
+            warnings = mkdocs_build(project.root / "mkdocs.yml", new_build / "docs", new_site)
+            for w in warnings:
+                log(f"  mkdocs: {w}")
+            shutil.copyfile(new_build / "docs" / "results.json", new_build / "results.json")
+            swap_into_place(new_build, project.build_dir)
+            swap_into_place(new_site, project.site_dir)
+        finally:
+            shutil.rmtree(new_build, ignore_errors=True)
+            shutil.rmtree(new_site, ignore_errors=True)
+    ran = sum(not o.reused for o in outcomes)
+    log(
+        f"built {project.rel(project.site_dir)}/ in {time.perf_counter() - started:.1f} s "
+        f"({ran} analyses run, {len(outcomes) - ran} reused)"
+    )
+    return {"ran": [o.name for o in outcomes if not o.reused], "results": renderer.results}
+
+
+def run_one(project: Project, script: Path, timeout: float = DEFAULT_TIMEOUT) -> dict:
+    """Execute one analysis (no cache) and return its record."""
+    package = DataPackage(project.data_dir)
+    outcome = run_analyses(project, package, [script], use_cache=False, timeout=timeout, log=log)
+    return outcome[0].record
+
+
+def print_record(record: dict) -> None:
+    for cell in record["cells"]:
+        if cell["type"] == "markdown":
+            continue
+        for output in cell["outputs"]:
+            if output["kind"] == "stream":
+                print(output["text"], end="")
+            elif output["kind"] == "table":
+                print(output.get("caption") or "table", f"({len(output['rows'])} rows)")
+            elif output["kind"] == "chart":
+                print("chart:", output.get("description") or "(no description)")
+            else:
+                print(output["text"])
+    print(json.dumps(record["results"], indent=1, sort_keys=True))
+
+
+def environ_check() -> None:
+    if sys.version_info < (3, 11):
+        raise EvidenceError("Python 3.11 or newer is needed")
+    os.environ.setdefault("PYTHONHASHSEED", "0")

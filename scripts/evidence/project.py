@@ -1,0 +1,80 @@
+"""Where a project's parts live. A project is a folder with mkdocs.yml, docs/, analyses/ and
+references/; everything derived goes to build/, site/ and .cache/."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evidence.errors import EvidenceError
+
+LOCK_FILE = "requirements.lock"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    return sha256_bytes(path.read_bytes())
+
+
+@dataclass
+class Project:
+    root: Path
+    data_dir: Path = field(default=None)  # type: ignore[assignment]
+    site_dir: Path = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root).resolve()
+        if not (self.root / "mkdocs.yml").is_file():
+            raise EvidenceError(
+                f"no mkdocs.yml in {self.root}; run from the project folder or pass --project DIR"
+            )
+        self.data_dir = Path(self.data_dir or self.root / "analyses" / "data").resolve()
+        self.site_dir = Path(self.site_dir or self.root / "site").resolve()
+
+    @classmethod
+    def find(cls, start: Path | None = None, **kwargs) -> Project:
+        here = Path(start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / "mkdocs.yml").is_file():
+                return cls(folder, **kwargs)
+        raise EvidenceError(f"no mkdocs.yml in {here} or any folder above it")
+
+    @property
+    def analyses_dir(self) -> Path:
+        return self.root / "analyses"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def references_dir(self) -> Path:
+        return self.root / "references"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".cache" / "evidence"
+
+    @property
+    def lock_hash(self) -> str:
+        lock = self.root / LOCK_FILE
+        return sha256_file(lock) if lock.is_file() else ""
+
+    def analyses(self) -> list[Path]:
+        return sorted(p for p in self.analyses_dir.glob("*.py") if not p.name.startswith("_"))
+
+    def rel(self, path: Path) -> str:
+        """A path as the user knows it: relative to the project where possible."""
+        path = Path(path).resolve()
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)

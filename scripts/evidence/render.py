@@ -1,0 +1,383 @@
+"""Stage 5, render: analysis records, pages and results into a tree of plain Markdown and assets.
+
+Everything MkDocs later reads is produced here, so the site engine needs no plugin: pages under
+docs/ go through Jinja2 (``{{ result("name") }}``) and citations; each analysis becomes a page of
+its Markdown cells, outputs (accessible tables with CSV downloads, charts) and folded code.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import os
+import posixpath
+import shutil
+import traceback
+from pathlib import Path
+
+from evidence import charts
+from evidence.cite import Bibliography, reference_list, render_citations
+from evidence.errors import EvidenceError
+from evidence.project import Project, sha256_bytes
+
+ASSETS = Path(__file__).parent / "assets"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SOURCE_COLUMNS = {"sources", "source"}
+
+
+# ---- values ----------------------------------------------------------------------------------
+
+
+def format_number(value, unit: str = "") -> str:
+    """en-GB display: thousands separators, £ for GBP, percentages for shares."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    unit = unit or ""
+    if unit.startswith("share"):
+        return f"{value * 100:,.1f}%".replace(".0%", "%")
+    if unit == "percent":
+        return f"{value:,.1f}%".replace(".0%", "%")
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+    if unit.startswith("GBP"):
+        sign = "-" if text.startswith("-") else ""
+        return f"{sign}£{text.lstrip('-')}"
+    return text
+
+
+def unit_suffix(unit: str) -> str:
+    """What follows a formatted number: 'GBP per week' -> 'per week'; 'share of beds' -> ''."""
+    if not unit or unit.startswith("share") or unit == "percent":
+        return ""
+    if unit.startswith("GBP"):
+        return unit[3:].strip()
+    return unit
+
+
+def safe_cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value) if isinstance(value, float) else str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_bytes(columns: list[str], rows: list[list]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([safe_cell(c) for c in columns])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return buf.getvalue().encode("utf-8")
+
+
+class Renderer:
+    def __init__(self, project: Project, bib: Bibliography, records: dict, out_docs: Path):
+        self.project = project
+        self.bib = bib
+        self.records = records  # analysis name -> record
+        self.out = out_docs
+        self.results = {}
+        for name, record in sorted(records.items()):
+            for rname, result in record["results"].items():
+                if rname in self.results:
+                    other = self.results[rname]["analysis"]
+                    raise EvidenceError(
+                        f"result {rname!r} is published by both {other} and analyses/{name}.py"
+                    )
+                self.results[rname] = {
+                    **result,
+                    "analysis": f"analyses/{name}.py",
+                    "inputs": record["inputs"],
+                }
+        self.cited_on: dict[str, set[str]] = {}  # key -> pages citing it
+        self.page_titles: dict[str, str] = {}
+
+    # ---- pieces ----------------------------------------------------------------------------
+
+    def link(self, page: str, target: str) -> str:
+        """A relative link from one build page to another (MkDocs resolves .md links)."""
+        return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+    def cite(self, text: str, page: str, where: str, first_line: int = 1) -> tuple[str, list]:
+        text, keys = render_citations(text, self.bib, where, first_line)
+        for key in keys:
+            self.cited_on.setdefault(key, set()).add(page)
+        return text, keys
+
+    def result_html(self, name: str, page: str) -> str:
+        if name not in self.results:
+            raise EvidenceError(f"no result named {name!r} (published results: see results.md)")
+        r = self.results[name]
+        shown = format_number(r["value"], r["unit"])
+        suffix = unit_suffix(r["unit"])
+        text = f"{shown} {suffix}".strip() if suffix and not suffix.startswith("per") else shown
+        if suffix.startswith("per"):
+            text = f"{shown} {suffix}"
+        href = self.link(page, "results.md") + f"#{anchor(name)}"
+        title = html.escape(r["description"], quote=True)
+        return f'<a class="result" href="{href}" title="{title}">{html.escape(text)}</a>'
+
+    def table_html(self, output: dict, page: str, where: str, number: int) -> tuple[str, list]:
+        units = output.get("units") or {}
+        columns = output["columns"]
+        caption = output.get("caption") or ""
+        cited = []
+        head = "".join(
+            f'<th scope="col">{html.escape(c)}'
+            + (f" ({html.escape(units[c])})" if units.get(c) else "")
+            + "</th>"
+            for c in columns
+        )
+        body = []
+        for row in output["rows"]:
+            cells = []
+            for column, value in zip(columns, row, strict=True):
+                if column in SOURCE_COLUMNS and value:
+                    keys = [k.strip().lstrip("@") for k in str(value).split(";") if k.strip()]
+                    text, keys = self.cite("[" + "; ".join("@" + k for k in keys) + "]", page, where)
+                    cited += keys
+                    cells.append(f"<td>{text}</td>")
+                elif isinstance(value, int | float) and not isinstance(value, bool):
+                    shown = format_number(value, units.get(column, ""))
+                    cells.append(f'<td class="num">{html.escape(shown)}</td>')
+                else:
+                    cells.append(f"<td>{html.escape('' if value is None else str(value))}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        stem = Path(page).with_suffix("").as_posix().replace("/", "-")
+        csv_name = f"downloads/{stem}-table-{number}.csv"
+        (self.out / csv_name).parent.mkdir(parents=True, exist_ok=True)
+        (self.out / csv_name).write_bytes(csv_bytes(columns, output["rows"]))
+        cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+        table = (
+            f'<div class="evidence-table"><table>{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>\n"
+            f'<p class="evidence-download"><a href="{self.link(page, csv_name)}" download>'
+            f"Download this table (CSV, {len(output['rows'])} rows)</a></p>"
+        )
+        return table, cited
+
+    def chart_block(self, output: dict, page: str) -> str:
+        spec = output["spec"]
+        cid = charts.spec_id(spec)
+        svg_name = f"assets/charts/{cid}.svg"
+        spec_name = f"assets/charts/{cid}.vl.json"
+        target = self.out / svg_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            target.write_text(charts.render_svg(spec), encoding="utf-8")
+            (self.out / spec_name).write_text(
+                json.dumps(spec, sort_keys=True, indent=1), encoding="utf-8"
+            )
+        description = output.get("description") or ""
+        block = charts.chart_html(
+            spec, description, self.link(page, svg_name), self.link(page, spec_name)
+        )
+        return block + (
+            f'\n<p class="evidence-download"><a href="{self.link(page, spec_name)}" download>'
+            "Download the chart specification (Vega-Lite JSON)</a></p>"
+        )
+
+    # ---- pages -------------------------------------------------------------------------------
+
+    def jinja(self, text: str, page: str, where: str) -> str:
+        import jinja2
+
+        env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+        env.globals["result"] = lambda name: self.result_html(name, page)
+        env.globals["value"] = lambda name: self._value(name)
+        try:
+            return env.from_string(text).render()
+        except jinja2.TemplateSyntaxError as exc:
+            raise EvidenceError(f"line {exc.lineno}: {exc.message}", where=where) from None
+        except (EvidenceError, jinja2.UndefinedError) as exc:
+            line = _template_line(exc)
+            at = f"line {line}: " if line else ""
+            raise EvidenceError(f"{at}{exc}", where=where) from None
+
+    def _value(self, name: str):
+        if name not in self.results:
+            raise EvidenceError(f"no result named {name!r}")
+        return self.results[name]["value"]
+
+    def finish(self, page: str, body: str, keys: list[str]) -> str:
+        if keys:
+            refs = self.link(page, "references.md")
+            body += "\n\n## References\n\n" + reference_list(keys, self.bib, refs)
+        return body
+
+    def analysis_page(self, name: str) -> tuple[str, str]:
+        record = self.records[name]
+        page = f"{name}.md"
+        where = f"analyses/{name}.py"
+        parts = [f"<!-- Generated from {where}; edit that file, not this page. -->"]
+        cited: list[str] = []
+        tables = 0
+        for number, cell in enumerate(record["cells"], start=1):
+            if cell["type"] == "markdown":
+                text = self.jinja(cell["source"], page, where)
+                text, keys = self.cite(text, page, where)
+                cited += keys
+                parts.append(text)
+                continue
+            for output in cell["outputs"]:
+                kind = output["kind"]
+                if kind == "table":
+                    tables += 1
+                    block, keys = self.table_html(output, page, where, tables)
+                    cited += keys
+                    parts.append(block)
+                elif kind == "chart":
+                    parts.append(self.chart_block(output, page))
+                else:
+                    text = output["text"]
+                    parts.append(f'<pre class="output">{html.escape(text.rstrip())}</pre>')
+            source = cell["source"].strip()
+            if source:
+                parts.append(
+                    f'<details class="code"><summary>Code: cell {number}, from line '
+                    f"{cell['line']} of {where}</summary>\n\n```python\n{source}\n```\n\n</details>"
+                )
+        self.page_titles[page] = _title(record["cells"], name)
+        return page, self.finish(page, "\n\n".join(parts) + "\n", cited)
+
+    def doc_page(self, path: Path) -> tuple[str, str]:
+        page = path.relative_to(self.project.docs_dir).as_posix()
+        where = self.project.rel(path)
+        text = path.read_text(encoding="utf-8")
+        text = self.jinja(text, page, where)
+        text, keys = self.cite(text, page, where)
+        self.page_titles[page] = _title([{"type": "markdown", "source": text}], page)
+        return page, self.finish(page, text, keys)
+
+    def references_page(self) -> str:
+        formatted = self.bib.formatted()
+        lines = [
+            "# References and supporting documents",
+            "",
+            "Every source the evidence base uses, in Harvard (Cite Them Right) style, with what "
+            "it supports and the pages that cite it.",
+            "",
+            '<ul class="references">',
+        ]
+        for key in sorted(self.bib.entries, key=self.bib.sort_key):
+            entry = self.bib.entries[key]
+            note = html.escape(_plain_note(entry.note))
+            pages = sorted(self.cited_on.get(key, []))
+            back = ", ".join(
+                f'<a href="{self.link("references.md", p)}">'
+                f"{html.escape(self.page_titles.get(p, p))}</a>"
+                for p in pages
+            )
+            lines.append(
+                f'<li id="ref-{key}">{formatted[key]}'
+                + (f"<br><small>Supports: {note}</small>" if note else "")
+                + (f"<br><small>Cited on: {back}</small>" if back else "")
+                + "</li>"
+            )
+        lines.append("</ul>")
+        return "\n".join(lines) + "\n"
+
+    def results_page(self) -> str:
+        lines = [
+            "# Results and their provenance",
+            "",
+            "Every named figure the analyses publish: its value, where it was computed, and the "
+            "exact inputs it came from (SHA-256 of each table). The same data is in "
+            "[results.json](results.json).",
+            "",
+        ]
+        for name in sorted(self.results):
+            r = self.results[name]
+            analysis = Path(r["analysis"]).stem
+            inputs = (
+                "; ".join(f"`{t}` {v['sha256'][:12]}" for t, v in sorted(r["inputs"].items()))
+                or "none"
+            )
+            shown = format_number(r["value"], r["unit"])
+            lines += [
+                f'<h2 id="{anchor(name)}"><code>{html.escape(name)}</code></h2>',
+                "",
+                f"- **Value:** {html.escape(shown)} ({html.escape(r['unit'])})",
+                f"- **Meaning:** {html.escape(r['description'])}",
+                f"- **Computed in:** [{r['analysis']}]({analysis}.md), cell {r['cell']}",
+                f"- **Inputs:** {inputs}",
+                "",
+            ]
+        return "\n".join(lines)
+
+    def results_json(self) -> str:
+        return json.dumps(self.results, sort_keys=True, indent=1) + "\n"
+
+    # ---- the whole tree ------------------------------------------------------------------------
+
+    def write(self, page: str, text: str) -> None:
+        target = self.out / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    def render_all(self, cache_dir: Path) -> None:
+        docs = self.project.docs_dir
+        for path in sorted(docs.rglob("*")):
+            if path.is_dir():
+                continue
+            rel = path.relative_to(docs).as_posix()
+            if path.suffix == ".md":
+                page, text = self.doc_page(path)
+                self.write(page, text)
+            else:
+                target = self.out / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+        for name in sorted(self.records):
+            page, text = self.analysis_page(name)
+            self.write(page, text)
+        self.write("references.md", self.references_page())
+        self.write("results.md", self.results_page())
+        self.write("results.json", self.results_json())
+        for asset in ("charts.js", "evidence.css"):
+            target = self.out / "assets" / asset
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ASSETS / asset, target)
+        charts.write_bundle(self.out / "assets" / charts.BUNDLE_NAME, cache_dir)
+
+
+def anchor(name: str) -> str:
+    return "r-" + name.replace(".", "-").replace("_", "-")
+
+
+def _title(cells: list[dict], fallback: str) -> str:
+    for cell in cells:
+        if cell["type"] == "markdown":
+            for line in cell["source"].splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def _plain_note(note: str) -> str:
+    return note.replace("{", "").replace("}", "").replace("\\&", "&")
+
+
+def _template_line(exc: BaseException) -> int | None:
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename == "<template>":
+            return lineno
+    return None
+
+
+def content_hash(tree: Path) -> str:
+    """A hash of every file under `tree` (names and bytes), for tests and provenance."""
+    digest = []
+    for root, _, files in sorted(os.walk(tree)):
+        for f in sorted(files):
+            p = Path(root) / f
+            digest.append(p.relative_to(tree).as_posix() + ":" + sha256_bytes(p.read_bytes()))
+    return sha256_bytes("\n".join(digest).encode())

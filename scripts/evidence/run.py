@@ -1,0 +1,345 @@
+"""Stage 2, run: execute each analysis as plain Python in a fresh process, cell by cell.
+
+The parent (``run_analyses``) decides from content hashes which analyses must run, runs those in
+parallel child processes (``python -m evidence.run``), and caches what they produced. A child
+reads the cells with jupytext, executes them in one namespace, and writes a JSON record of every
+cell's Markdown, printed output, tables, charts and published results.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from evidence import api
+from evidence.errors import EvidenceError
+from evidence.project import Project, sha256_bytes, sha256_file
+
+DEFAULT_TIMEOUT = 600  # seconds an analysis may take before the build gives up on it
+RUNTIME_MODULES = ("api.py", "data.py", "run.py")  # code that shapes an analysis's outputs
+
+
+def runtime_hash() -> str:
+    here = Path(__file__).parent
+    return sha256_bytes(b"".join((here / m).read_bytes() for m in RUNTIME_MODULES))
+
+
+# ---------------------------------------------------------------------------------------------
+# child side
+
+
+def read_cells(path: Path) -> list[dict]:
+    """Cells of a percent-format script, with the file line each code cell starts on."""
+    import jupytext
+
+    text = path.read_text(encoding="utf-8")
+    notebook = jupytext.reads(text, fmt="py:percent")
+    lines = text.splitlines()
+    markers = [i for i, line in enumerate(lines) if line.startswith("# %%")]
+    cells = []
+    for index, cell in enumerate(notebook.cells):
+        # jupytext drops the marker line; a cell's body starts on the line after its marker
+        # (or at line 1 when a file opens without one).
+        if len(markers) == len(notebook.cells):
+            start = markers[index] + 2
+        elif len(markers) == len(notebook.cells) - 1:
+            start = 1 if index == 0 else markers[index - 1] + 2
+        else:
+            start = 1
+        cells.append({"type": cell.cell_type, "source": cell.source, "line": start})
+    return cells
+
+
+def _capture(value, caption=None, description=None) -> dict | None:
+    """A displayable object as plain JSON: a table, a chart, or its text."""
+    module = type(value).__module__
+    if module.startswith("altair"):
+        spec = value.to_dict()
+        return {
+            "kind": "chart",
+            "spec": spec,
+            "description": description or spec.get("description") or "",
+        }
+    if module.startswith("pandas") and hasattr(value, "to_dict"):
+        import pandas as pd
+
+        frame = value.to_frame() if isinstance(value, pd.Series) else value
+        keep_index = not isinstance(frame.index, pd.RangeIndex)
+        if keep_index:
+            frame = frame.reset_index()
+        columns = [str(c) for c in frame.columns]
+        rows = [
+            [None if pd.isna(v) else api._plain(v) if not isinstance(v, str) else v for v in row]
+            for row in frame.astype(object).itertuples(index=False)
+        ]
+        units = {str(k): v for k, v in (value.attrs.get("units") or {}).items()}
+        return {
+            "kind": "table",
+            "columns": columns,
+            "rows": rows,
+            "caption": caption or value.attrs.get("caption") or "",
+            "units": units,
+            "header_rows": 1,
+        }
+    if value is None:
+        return None
+    return {"kind": "text", "text": repr(value)}
+
+
+def execute(path: Path, session: api.Session) -> dict:
+    """Run every cell; return the record. Raises _CellError on the first exception."""
+    cells = read_cells(path)
+    namespace = {"__name__": "__main__", "__file__": str(path)}
+    record = {"analysis": path.name, "cells": []}
+    for number, cell in enumerate(cells, start=1):
+        if cell["type"] == "markdown":
+            record["cells"].append({"type": "markdown", "source": cell["source"]})
+            continue
+        if cell["type"] != "code":
+            continue
+        session.cell = number
+        session.displays = []
+        out = io.StringIO()
+        try:
+            tree = ast.parse(cell["source"], filename=str(path))
+            ast.increment_lineno(tree, cell["line"] - 1)
+            last = None
+            if tree.body and isinstance(tree.body[-1], ast.Expr):
+                last = ast.Expression(tree.body.pop().value)
+            with contextlib.redirect_stdout(out):
+                exec(compile(tree, str(path), "exec"), namespace)
+                value = eval(compile(last, str(path), "eval"), namespace) if last else None
+        except BaseException as exc:  # noqa: BLE001 - any failure must stop the build
+            raise _CellError(path, number, exc) from exc
+        outputs = []
+        if out.getvalue():
+            outputs.append({"kind": "stream", "text": out.getvalue()})
+        for shown in session.displays:
+            outputs.append(_capture(shown["obj"], shown["caption"], shown["description"]))
+        captured = _capture(value) if value is not None else None
+        if captured:
+            outputs.append(captured)
+        record["cells"].append(
+            {"type": "code", "source": cell["source"], "line": cell["line"], "outputs": outputs}
+        )
+    record["results"] = session.results
+    record["inputs"] = session.inputs
+    return record
+
+
+class _CellError(Exception):
+    def __init__(self, path: Path, cell: int, exc: BaseException):
+        tb = traceback.extract_tb(exc.__traceback__)
+        own = [f for f in tb if f.filename == str(path)]
+        self.line = own[-1].lineno if own else None
+        self.cell = cell
+        frames = [f for f in tb if "evidence/run.py" not in f.filename]
+        text = "".join(traceback.format_list(frames))
+        text += "".join(traceback.format_exception_only(type(exc), exc))
+        self.traceback = text
+        self.summary = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        super().__init__(self.summary)
+
+
+def _guard_data_reads(session: api.Session) -> None:
+    """Stop an analysis that opens a data file itself: the cache could not see that input."""
+    data_dir = str(session.data_dir.resolve())
+
+    def hook(event, args):
+        if event == "open" and not session.reading and args and isinstance(args[0], str | Path):
+            target = os.path.abspath(args[0])
+            if target.startswith(data_dir + os.sep) and target.endswith((".csv", ".json")):
+                name = Path(target).stem
+                raise EvidenceError(
+                    f"opened {target} directly; load tables by name with load({name!r}) "
+                    "so the build knows what the analysis read"
+                )
+
+    sys.addaudithook(hook)
+
+
+def child_main(analysis: str, out_path: str) -> int:
+    path = Path(analysis).resolve()
+    session = api.Session(data_dir=Path(os.environ[api.DATA_ENV]), standalone=False)
+    api._session = session
+    _guard_data_reads(session)
+    try:
+        record = execute(path, session)
+        record["ok"] = True
+    except _CellError as err:
+        record = {
+            "ok": False,
+            "cell": err.cell,
+            "line": err.line,
+            "error": err.summary,
+            "traceback": err.traceback,
+        }
+    Path(out_path).write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+    return 0 if record["ok"] else 1
+
+
+# ---------------------------------------------------------------------------------------------
+# parent side
+
+
+@dataclass
+class Outcome:
+    name: str
+    record: dict
+    reused: bool
+    seconds: float
+
+
+def cache_key(project: Project, script: Path, inputs: dict) -> str:
+    parts = {
+        "script": sha256_file(script),
+        "lock": project.lock_hash,
+        "runtime": runtime_hash(),
+        "inputs": inputs,
+    }
+    return sha256_bytes(json.dumps(parts, sort_keys=True).encode())
+
+
+def current_inputs(package, recorded: dict) -> dict | None:
+    """The recorded inputs' hashes as they are now, or None if a table has gone."""
+    now = {}
+    for name in recorded:
+        try:
+            now[name] = {
+                "sha256": sha256_bytes(package.read_bytes(name)),
+                "schema": package.descriptor_hash(name),
+            }
+        except EvidenceError:
+            return None
+    return now
+
+
+def _cache_path(project: Project, script: Path) -> Path:
+    return project.cache_dir / "analyses" / f"{script.stem}.json"
+
+
+def cached(project: Project, package, script: Path) -> dict | None:
+    path = _cache_path(project, script)
+    if not path.is_file():
+        return None
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    inputs = current_inputs(package, entry["record"].get("inputs", {}))
+    if inputs is None or cache_key(project, script, inputs) != entry["key"]:
+        return None
+    return entry["record"]
+
+
+def store(project: Project, script: Path, record: dict) -> None:
+    path = _cache_path(project, script)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entry = {"key": cache_key(project, script, record["inputs"]), "record": record}
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps(entry, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)  # a killed build never leaves a half-written cache entry
+
+
+def run_child(project: Project, package, script: Path, timeout: float) -> dict:
+    validated = {name: digest for name, digest in package._validated.items()}
+    env = dict(os.environ)
+    env[api.DATA_ENV] = str(package.dir)
+    env[api.VALIDATED_ENV] = json.dumps(validated)
+    env["PYTHONHASHSEED"] = "0"
+    env["MPLBACKEND"] = "Agg"
+    with tempfile.TemporaryDirectory(prefix="evidence-run-") as tmp:
+        out = Path(tmp) / "record.json"
+        cmd = [sys.executable, "-m", "evidence.run", str(script), str(out)]
+        try:
+            proc = subprocess.run(
+                cmd, cwd=project.root, env=env, capture_output=True, text=True, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            raise EvidenceError(
+                f"did not finish within {timeout:g} s (the per-analysis time limit; "
+                "raise it with --timeout)",
+                where=project.rel(script),
+            ) from None
+        if not out.is_file():
+            detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise EvidenceError(
+                f"the analysis process failed before writing a record: {detail[0]}",
+                where=project.rel(script),
+            )
+        record = json.loads(out.read_text(encoding="utf-8"))
+    if not record["ok"]:
+        line = f", line {record['line']}" if record.get("line") else ""
+        raise EvidenceError(
+            f"cell {record['cell']}{line}: {record['error']}\n\n{record['traceback']}",
+            where=project.rel(script),
+        )
+    return record
+
+
+def run_analyses(
+    project: Project,
+    package,
+    scripts: list[Path],
+    *,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    log=None,
+) -> list[Outcome]:
+    """Run (or reuse) every analysis; raise EvidenceError on the first failure."""
+    log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    outcomes: dict[str, Outcome] = {}
+    todo = []
+    for script in scripts:
+        record = cached(project, package, script) if use_cache else None
+        if record is not None:
+            outcomes[script.stem] = Outcome(script.stem, record, True, 0.0)
+            log(f"  reuse {project.rel(script)} (inputs unchanged)")
+        else:
+            todo.append(script)
+
+    def work(script: Path) -> Outcome:
+        log(f"  run   {project.rel(script)} …")
+        start = time.perf_counter()
+        record = run_child(project, package, script, timeout)
+        seconds = time.perf_counter() - start
+        log(f"  done  {project.rel(script)} in {seconds:.1f} s")
+        store(project, script, record)  # a correct result is kept even if another analysis fails
+        return Outcome(script.stem, record, False, seconds)
+
+    errors = []
+    if todo:
+        workers = max(1, min(jobs or os.cpu_count() or 2, len(todo)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(work, s) for s in todo]
+            for future in futures:
+                try:
+                    outcome = future.result()
+                except EvidenceError as exc:
+                    errors.append(exc)
+                    continue
+                outcomes[outcome.name] = outcome
+    if errors:
+        raise errors[0]
+    ran = sum(not o.reused for o in outcomes.values())
+    log(
+        f"analyses: {ran} run, {len(outcomes) - ran} reused from cache"
+        + (" — nothing to execute" if ran == 0 else "")
+    )
+    return [outcomes[s.stem] for s in scripts]
+
+
+if __name__ == "__main__":
+    sys.exit(child_main(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,72 @@
+"""Stage 6, site: MkDocs (Material) renders the build tree into a temporary folder; the new site
+and build tree replace the old ones only when every step has succeeded."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from evidence.errors import EvidenceError
+
+
+def source_date_epoch(root: Path) -> str:
+    """The last commit's time (never the clock), so sitemaps and dates are reproducible."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True
+        )
+        stamp = out.stdout.strip()
+        if out.returncode == 0 and stamp.isdigit():
+            return stamp
+    except OSError:
+        pass
+    return "0"
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path) -> list[str]:
+    """Build with MkDocs; return its warnings. Raises EvidenceError if MkDocs fails."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(config_file.parent))
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        config = load_config(
+            config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir)
+        )
+        build(config)
+    except MkDocsException as exc:
+        raise EvidenceError(f"MkDocs could not build the site: {exc}", where=str(config_file))
+    finally:
+        logger.removeHandler(handler)
+    return handler.messages
+
+
+def swap_into_place(new: Path, target: Path) -> None:
+    """Replace `target` with `new` (same filesystem) so readers see either old or new, never half."""
+    target = Path(target)
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except OSError as exc:
+        if old.exists():
+            os.replace(old, target)
+        raise EvidenceError(f"could not move the new {target.name} into place: {exc}") from exc
+    shutil.rmtree(old, ignore_errors=True)
