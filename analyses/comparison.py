@@ -12,7 +12,6 @@
 # %%
 import altair as alt
 import pandas as pd
-
 from evidence import load, publish, show
 
 arrangements = load("arrangements")
@@ -57,6 +56,7 @@ publish(
 # One row per arrangement. Empty cells mean no source we found states the fact; the notes in the
 # [data table](downloads/comparison-table-2.csv) say what is unconfirmed and where sources disagree.
 # Weekly prices carry their price year; contract values carry the period they cover.
+
 
 # %%
 def authority_names(codes: str) -> str:
@@ -123,7 +123,9 @@ chart = (
     alt.Chart(timeline, title="Arrangements by start year and term")
     .mark_bar()
     .encode(
-        x=alt.X("start_year:Q", title="Year", scale=alt.Scale(zero=False), axis=alt.Axis(format="d")),
+        x=alt.X(
+            "start_year:Q", title="Year", scale=alt.Scale(zero=False), axis=alt.Axis(format="d")
+        ),
         x2="end:Q",
         y=alt.Y("name:N", sort=None, title=None),
         color=alt.Color("model:N", title="Model"),

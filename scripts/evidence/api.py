@@ -59,13 +59,14 @@ def load(name: str):
     """The table `name` from the data directory, validated against its schema, as a DataFrame."""
     s = session()
     pkg = s.package
-    s.reading = True
+    from evidence.project import sha256_bytes
+
+    s.reading = True  # the data-read guard lets only the loader open data files
     try:
         data = pkg.read_bytes(name)
+        frame = pkg.read(name, data)
     finally:
         s.reading = False
-    frame = pkg.read(name, data)
-    from evidence.project import sha256_bytes
 
     s.inputs[name] = {"sha256": sha256_bytes(data), "schema": pkg.descriptor_hash(name)}
     return frame

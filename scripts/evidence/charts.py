@@ -46,7 +46,10 @@ def chart_html(spec: dict, description: str, svg_href: str, spec_href: str) -> s
     """The chart's element: a static SVG image that the shipped script upgrades in place."""
     cid = spec_id(spec)
     alt = html.escape(description or spec.get("description") or "Chart", quote=True)
-    data = html.escape(json.dumps(spec, sort_keys=True, separators=(",", ":")), quote=False)
+    # Inside <script> HTML entities are not decoded, so escape for JSON instead: text such as
+    # "</script>" in the data can then neither end the element nor change the values.
+    data = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
         f'<figure class="evidence-chart" id="{cid}" data-spec-href="{spec_href}">\n'
         f'<img class="evidence-chart-fallback" src="{svg_href}" alt="{alt}">\n'

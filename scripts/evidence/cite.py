@@ -31,8 +31,10 @@ MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct no
 
 # a citation group: [ ... @key ... ] with no nested brackets; keys as Pandoc allows them
 CITE_GROUP = re.compile(r"\[([^\[\]]*?@[A-Za-z0-9_][^\[\]]*?)\](?!\()")
-CITE_ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)\s*@(?P<key>[A-Za-z0-9_][\w:.#$%&+?<>~/-]*?)"
-                       r"(?:\s*,\s*(?P<locator>.+?))?\s*$")
+CITE_ITEM = re.compile(
+    r"^\s*(?P<prefix>[^@]*?)\s*@(?P<key>[A-Za-z0-9_][\w:.#$%&+?<>~/-]*?)"
+    r"(?:\s*,\s*(?P<locator>.+?))?\s*$"
+)
 
 
 @dataclass

@@ -81,37 +81,60 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p, data=True):
-        p.add_argument("--project", help="project folder (default: the one holding mkdocs.yml)")
+        p.add_argument(
+            "--project",
+            default=argparse.SUPPRESS,  # so `evidence --project X build` keeps X
+            help="project folder (default: the one holding mkdocs.yml)",
+        )
         if data:
             p.add_argument("--data", metavar="DIR", help="data directory (default: analyses/data)")
 
-    b = sub.add_parser("build", help="run what changed and build site/", description=(
-        "Validate inputs, run the analyses whose inputs changed, render pages and build the site "
-        "into a temporary folder that replaces site/ only when everything succeeded."))
+    b = sub.add_parser(
+        "build",
+        help="run what changed and build site/",
+        description=(
+            "Validate inputs, run the analyses whose inputs changed, render pages and build the "
+            "site "
+            "into a temporary folder that replaces site/ only when everything succeeded."
+        ),
+    )
     common(b)
     b.add_argument("--out", metavar="DIR", help="site folder (default: site/)")
     b.add_argument("--no-cache", action="store_true", help="run every analysis again")
     b.add_argument("--jobs", type=int, help="analyses run at once (default: one per core)")
-    b.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                   help=f"seconds an analysis may run (default {DEFAULT_TIMEOUT})")
+    b.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds an analysis may run (default {DEFAULT_TIMEOUT})",
+    )
     b.set_defaults(func=cmd_build)
 
-    c = sub.add_parser("check", help="validate data and references; run nothing",
-                       description="Validate every table against datapackage.yaml, read every "
-                       ".bib file and resolve every citation, without executing any analysis.")
+    c = sub.add_parser(
+        "check",
+        help="validate data and references; run nothing",
+        description="Validate every table against datapackage.yaml, read every "
+        ".bib file and resolve every citation, without executing any analysis.",
+    )
     common(c)
     c.set_defaults(func=cmd_check)
 
-    r = sub.add_parser("run", help="run one analysis and print its results",
-                       description="Run one analysis in a fresh process (no cache) and print its "
-                       "output and published results.")
+    r = sub.add_parser(
+        "run",
+        help="run one analysis and print its results",
+        description="Run one analysis in a fresh process (no cache) and print its "
+        "output and published results.",
+    )
     common(r)
     r.add_argument("analysis", help="path to analyses/NAME.py")
     r.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
     r.set_defaults(func=cmd_run)
 
-    s = sub.add_parser("serve", help="preview the site, rebuilding when files change",
-                       description="Build, serve site/ locally and rebuild what changed.")
+    s = sub.add_parser(
+        "serve",
+        help="preview the site, rebuilding when files change",
+        description="Build, serve site/ locally and rebuild what changed.",
+    )
     common(s)
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)

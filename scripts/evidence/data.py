@@ -100,7 +100,9 @@ class DataPackage:
         known = ", ".join(self.table_names())
         hint = difflib.get_close_matches(name, self.table_names(), n=1)
         did = f" Did you mean {hint[0]!r}?" if hint else ""
-        raise EvidenceError(f"no table named {name!r} in {self.descriptor_path} (has: {known}).{did}")
+        raise EvidenceError(
+            f"no table named {name!r} in {self.descriptor_path} (has: {known}).{did}"
+        )
 
     def path(self, name: str) -> Path:
         return self.dir / self.resource(name)["path"]
@@ -128,7 +130,8 @@ class DataPackage:
         size = path.stat().st_size
         if size > MAX_TABLE_BYTES:
             raise EvidenceError(
-                f"file is {size / 1e6:.0f} MB; tables are limited to {MAX_TABLE_BYTES / 1e6:.0f} MB",
+                f"file is {size / 1e6:.0f} MB; a table may be at most "
+                f"{MAX_TABLE_BYTES / 1e6:.0f} MB",
                 where=where,
             )
         return path.read_bytes()

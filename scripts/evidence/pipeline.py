@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -139,9 +138,3 @@ def print_record(record: dict) -> None:
             else:
                 print(output["text"])
     print(json.dumps(record["results"], indent=1, sort_keys=True))
-
-
-def environ_check() -> None:
-    if sys.version_info < (3, 11):
-        raise EvidenceError("Python 3.11 or newer is needed")
-    os.environ.setdefault("PYTHONHASHSEED", "0")

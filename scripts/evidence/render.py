@@ -63,6 +63,8 @@ def safe_cell(value) -> str:
     """A CSV cell a spreadsheet will not run as a formula."""
     if value is None:
         return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     if isinstance(value, int | float) and not isinstance(value, bool):
         return repr(value) if isinstance(value, float) else str(value)
     text = str(value)
@@ -99,12 +101,31 @@ class Renderer:
                 }
         self.cited_on: dict[str, set[str]] = {}  # key -> pages citing it
         self.page_titles: dict[str, str] = {}
+        self.directory_urls = _directory_urls(project.root / "mkdocs.yml")
 
     # ---- pieces ----------------------------------------------------------------------------
 
+    def url(self, page: str) -> str:
+        """Where MkDocs will publish a build file: 'x.md' -> 'x/', 'index.md' -> ''."""
+        if not page.endswith(".md"):
+            return page
+        stem = page[: -len(".md")]
+        if not self.directory_urls:
+            return stem + ".html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/"
+
     def link(self, page: str, target: str) -> str:
-        """A relative link from one build page to another (MkDocs resolves .md links)."""
-        return posixpath.relpath(target, posixpath.dirname(page) or ".")
+        """A relative URL from one page to another page or file, valid in raw HTML too."""
+        here = self.url(page)
+        base = here if here.endswith("/") or not here else posixpath.dirname(here)
+        goal = self.url(target)
+        rel = posixpath.relpath(goal or ".", base.rstrip("/") or ".")
+        if goal.endswith("/") or not goal:
+            rel = rel.rstrip("/") + "/"
+            rel = "./" if rel == "./" or rel == "./." else rel
+        return rel
 
     def cite(self, text: str, page: str, where: str, first_line: int = 1) -> tuple[str, list]:
         text, keys = render_citations(text, self.bib, where, first_line)
@@ -142,7 +163,9 @@ class Renderer:
             for column, value in zip(columns, row, strict=True):
                 if column in SOURCE_COLUMNS and value:
                     keys = [k.strip().lstrip("@") for k in str(value).split(";") if k.strip()]
-                    text, keys = self.cite("[" + "; ".join("@" + k for k in keys) + "]", page, where)
+                    text, keys = self.cite(
+                        "[" + "; ".join("@" + k for k in keys) + "]", page, where
+                    )
                     cited += keys
                     cells.append(f"<td>{text}</td>")
                 elif isinstance(value, int | float) and not isinstance(value, bool):
@@ -347,6 +370,17 @@ class Renderer:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(ASSETS / asset, target)
         charts.write_bundle(self.out / "assets" / charts.BUNDLE_NAME, cache_dir)
+
+
+def _directory_urls(config: Path) -> bool:
+    import yaml
+
+    class _Loader(yaml.SafeLoader):  # mkdocs.yml may hold !ENV and python tags; skip them
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    return bool(data.get("use_directory_urls", True))
 
 
 def anchor(name: str) -> str:

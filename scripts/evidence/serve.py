@@ -13,8 +13,13 @@ from evidence.pipeline import build, log
 
 
 def _snapshot(project) -> dict:
-    roots = [project.docs_dir, project.analyses_dir, project.references_dir, project.data_dir,
-             project.root / "mkdocs.yml"]
+    roots = [
+        project.docs_dir,
+        project.analyses_dir,
+        project.references_dir,
+        project.data_dir,
+        project.root / "mkdocs.yml",
+    ]
     seen = {}
     for root in roots:
         paths = [root] if root.is_file() else root.rglob("*") if root.exists() else []

@@ -51,14 +51,15 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path) -> list[str]
         )
         build(config)
     except MkDocsException as exc:
-        raise EvidenceError(f"MkDocs could not build the site: {exc}", where=str(config_file))
+        message = f"MkDocs could not build the site: {exc}"
+        raise EvidenceError(message, where=str(config_file)) from None
     finally:
         logger.removeHandler(handler)
     return handler.messages
 
 
 def swap_into_place(new: Path, target: Path) -> None:
-    """Replace `target` with `new` (same filesystem) so readers see either old or new, never half."""
+    """Replace `target` with `new` (same filesystem): readers see old or new, never half."""
     target = Path(target)
     old = target.with_name(f".{target.name}-old-{os.getpid()}")
     if target.exists():
