@@ -105,6 +105,63 @@ table.attrs["units"] = {
 show(table, caption="Commissioning arrangements for children's residential care in England")
 
 # %% [markdown]
+# ## The East Midlands market position
+#
+# The 2014 briefing (paragraphs 4–7) set Nottinghamshire's position in its region
+# [@nottscc2014membersbriefing]. From the table: the briefing lists
+# {{ result("comparison.em_framework_members") }} as buying residential placements through the
+# East Midlands framework contract, while Nottinghamshire bought through its own approved provider
+# list (which no other source we found describes). The framework was under review in 2014; by 2016
+# a new regional framework agreement had {{ result("comparison.emrcf_member_count") }} member
+# authorities [@emrcf2018tendernotice]. Both Nottingham City and Nottinghamshire then chose
+# fixed-price block contracts with fewer providers; the East Midlands arrangements in the table
+# are listed below.
+
+# %%
+region = authorities["region"]
+arrangements["lead_region"] = arrangements["lead_authority"].map(region)
+arrangements["member_regions"] = arrangements["authorities"].map(
+    lambda codes: {region[c.strip()] for c in codes.split(";")} if isinstance(codes, str) else set()
+)
+east_midlands = arrangements[
+    arrangements["member_regions"].map(lambda regions: "East Midlands" in regions)
+]
+
+
+def names_list(codes: str) -> str:
+    names = sorted(authority_names(codes).split("; "))
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+framework = arrangements.set_index("id").loc["east-midlands-framework-pre2016"]
+emrcf = arrangements.set_index("id").loc["emrcf-2016"]
+publish(
+    "comparison.em_framework_members",
+    names_list(framework["authorities"]),
+    unit="authorities",
+    description="authorities the 2014 briefing lists as using the East Midlands framework contract",
+)
+publish(
+    "comparison.emrcf_member_count",
+    # Northamptonshire's two successor councils share one former member's place
+    len(emrcf["authorities"].split(";")) - 1,
+    unit="authorities",
+    description="member authorities of the 2016 East Midlands regional framework agreement",
+)
+show(
+    east_midlands[["name", "model", "status", "start_year", "evidence_grade", "sources"]].rename(
+        columns={
+            "name": "Arrangement",
+            "model": "Model",
+            "status": "Status",
+            "start_year": "Start",
+            "evidence_grade": "Evidence",
+        }
+    ),
+    caption="Arrangements involving East Midlands authorities",
+)
+
+# %% [markdown]
 # ## When the arrangements ran
 #
 # Each bar runs from an arrangement's start year to its end year, or to the end of its initial

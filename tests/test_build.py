@@ -163,3 +163,11 @@ def test_every_command_has_help(command, capsys):
         main([*command, "--help"])
     assert exit_.value.code == 0
     assert "usage: evidence" in capsys.readouterr().out
+
+
+def test_data_guidance_page_lists_tables_columns_and_downloads(built_mini):
+    page = (built_mini / "site" / "data" / "index.html").read_text()
+    assert 'id="table-prices"' in page and "<code>weekly_price_gbp</code>" in page
+    assert "GBP per week" in page and "block, spot" in page
+    csv_text = (built_mini / "site" / "data" / "prices.csv").read_text()
+    assert "'=1+2" in csv_text  # the raw download is neutralised too

@@ -97,7 +97,7 @@ def build(
         try:
             log("rendering pages …")
             renderer = Renderer(project, bib, records, new_build / "docs")
-            renderer.render_all(project.cache_dir)
+            renderer.render_all(project.cache_dir, package)
             log("building the site with MkDocs …")
             shutil.rmtree(new_site)
             warnings = mkdocs_build(project.root / "mkdocs.yml", new_build / "docs", new_site)

@@ -25,6 +25,7 @@ from evidence.project import Project, sha256_bytes
 ASSETS = Path(__file__).parent / "assets"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SOURCE_COLUMNS = {"sources", "source"}
+SORTABLE_ROWS = 8
 
 
 # ---- values ----------------------------------------------------------------------------------
@@ -138,7 +139,7 @@ class Renderer:
             raise EvidenceError(f"no result named {name!r} (published results: see results.md)")
         r = self.results[name]
         shown = format_number(r["value"], r["unit"])
-        suffix = unit_suffix(r["unit"])
+        suffix = "" if isinstance(r["value"], str) else unit_suffix(r["unit"])
         text = f"{shown} {suffix}".strip() if suffix and not suffix.startswith("per") else shown
         if suffix.startswith("per"):
             text = f"{shown} {suffix}"
@@ -170,7 +171,9 @@ class Renderer:
                     cells.append(f"<td>{text}</td>")
                 elif isinstance(value, int | float) and not isinstance(value, bool):
                     shown = format_number(value, units.get(column, ""))
-                    cells.append(f'<td class="num">{html.escape(shown)}</td>')
+                    cells.append(
+                        f'<td class="num" data-value="{value!r}">{html.escape(shown)}</td>'
+                    )
                 else:
                     cells.append(f"<td>{html.escape('' if value is None else str(value))}</td>")
             body.append("<tr>" + "".join(cells) + "</tr>")
@@ -179,8 +182,10 @@ class Renderer:
         (self.out / csv_name).parent.mkdir(parents=True, exist_ok=True)
         (self.out / csv_name).write_bytes(csv_bytes(columns, output["rows"]))
         cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+        # long tables get sort and filter controls (assets/tables.js)
+        sortable = " data-sortable" if len(output["rows"]) > SORTABLE_ROWS else ""
         table = (
-            f'<div class="evidence-table"><table>{cap}<thead><tr>{head}</tr></thead>'
+            f'<div class="evidence-table"><table{sortable}>{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>\n"
             f'<p class="evidence-download"><a href="{self.link(page, csv_name)}" download>'
             f"Download this table (CSV, {len(output['rows'])} rows)</a></p>"
@@ -336,6 +341,84 @@ class Renderer:
             ]
         return "\n".join(lines)
 
+    def data_guidance_page(self, package) -> tuple[str, list]:
+        """The data guidance page, generated from datapackage.yaml, with each table's CSV."""
+        page = "data.md"
+        where = self.project.rel(package.descriptor_path)
+        desc = package.descriptor
+        lines = [
+            "# Data guidance",
+            "",
+            html.escape(desc.get("title", "")),
+            "",
+            "Each table the analyses load, what its columns mean, their units and allowed values, "
+            "its licence and sources. Empty cells mean the value is not known from any source we "
+            "found; they are never zero.",
+            "",
+        ]
+        licences = {lic["name"]: lic for lic in desc.get("licenses", [])}
+        cited: list[str] = []
+        for res in desc["resources"]:
+            name = res["name"]
+            data = package.read_bytes(name)
+            rows = data.decode("utf-8-sig").count("\n") - 1
+            target = f"data/{res['path']}"
+            (self.out / target).parent.mkdir(parents=True, exist_ok=True)
+            frame_rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+            (self.out / target).write_bytes(csv_bytes(frame_rows[0], frame_rows[1:]))
+            lines += [
+                f'<h2 id="table-{name}">{html.escape(res.get("title", name))} '
+                f"(<code>{name}</code>)</h2>",
+                "",
+            ]
+            if res.get("description"):
+                lines += [html.escape(" ".join(res["description"].split())), ""]
+            lic = [licences.get(x["name"], x) for x in res.get("licenses", [])]
+            if lic:
+                lines += [
+                    "**Licence:** "
+                    + "; ".join(html.escape(x.get("title", x["name"])) for x in lic),
+                    "",
+                ]
+            if res.get("citations"):
+                text, keys = self.cite(str(res["citations"]), page, where)
+                cited += keys
+                lines += [f"**Sources:** {text}", ""]
+            if any(f.get("x-citation-keys") for f in res["schema"]["fields"]):
+                lines += [
+                    "**Sources:** each row cites its own, in the columns marked as citation keys.",
+                    "",
+                ]
+            lines += [
+                f'<p class="evidence-download"><a href="{self.link(page, target)}" download>'
+                f"Download {html.escape(res['path'])} (CSV, {rows} rows)</a></p>",
+                "",
+                '<div class="evidence-table"><table><caption>Columns of '
+                f"{html.escape(name)}</caption><thead><tr>"
+                + "".join(
+                    f'<th scope="col">{h}</th>'
+                    for h in ("Column", "Type", "Unit", "Required", "Allowed values", "Meaning")
+                )
+                + "</tr></thead><tbody>",
+            ]
+            for f in res["schema"]["fields"]:
+                cons = f.get("constraints", {})
+                meaning = f.get("description", "")
+                if f.get("x-citation-keys"):
+                    meaning += " (citation keys from references/*.bib)"
+                cells = [
+                    f"<code>{html.escape(f['name'])}</code>",
+                    html.escape(f.get("type", "string")),
+                    html.escape(f.get("unit", "")),
+                    "yes" if cons.get("required") else "",
+                    html.escape(", ".join(map(str, cons.get("enum", [])))),
+                    html.escape(meaning),
+                ]
+                lines.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+            lines += ["</tbody></table></div>", ""]
+        self.page_titles[page] = "Data guidance"
+        return page, self.finish(page, "\n".join(lines) + "\n", cited)
+
     def results_json(self) -> str:
         return json.dumps(self.results, sort_keys=True, indent=1) + "\n"
 
@@ -346,7 +429,7 @@ class Renderer:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
 
-    def render_all(self, cache_dir: Path) -> None:
+    def render_all(self, cache_dir: Path, package=None) -> None:
         docs = self.project.docs_dir
         for path in sorted(docs.rglob("*")):
             if path.is_dir():
@@ -362,10 +445,12 @@ class Renderer:
         for name in sorted(self.records):
             page, text = self.analysis_page(name)
             self.write(page, text)
+        if package is not None:
+            self.write(*self.data_guidance_page(package))
         self.write("references.md", self.references_page())
         self.write("results.md", self.results_page())
         self.write("results.json", self.results_json())
-        for asset in ("charts.js", "evidence.css"):
+        for asset in ("charts.js", "tables.js", "evidence.css"):
             target = self.out / "assets" / asset
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(ASSETS / asset, target)
