@@ -27,7 +27,8 @@ from evidence.errors import EvidenceError
 from evidence.project import Project, sha256_bytes, sha256_file
 
 DEFAULT_TIMEOUT = 600  # seconds an analysis may take before the build gives up on it
-RUNTIME_MODULES = ("api.py", "data.py", "run.py")  # code that shapes an analysis's outputs
+# code that shapes an analysis's outputs, so part of every cache key
+RUNTIME_MODULES = ("api.py", "data.py", "run.py", "models.py")
 
 
 def runtime_hash() -> str:

@@ -14,7 +14,8 @@ function enhanceTable(table) {
   status.setAttribute("role", "status");
   status.className = "evidence-filter-status";
   label.appendChild(status);
-  table.parentNode.parentNode.insertBefore(label, table.parentNode);
+  const box = table.closest(".evidence-table") || table;
+  box.parentNode.insertBefore(label, box);
   input.addEventListener("input", () => {
     const q = input.value.trim().toLowerCase();
     let shown = 0;
