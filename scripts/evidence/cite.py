@@ -237,12 +237,6 @@ def _tidy(text: str) -> str:
     return safe
 
 
-@dataclass
-class CitationUse:
-    key: str
-    where: str  # file and line where the citation was written
-
-
 def find_citations(text: str):
     """Yield (match, [(prefix, key, locator)]) for every citation group in `text`."""
     for match in CITE_GROUP.finditer(text):

@@ -140,9 +140,7 @@ class Renderer:
         r = self.results[name]
         shown = format_number(r["value"], r["unit"])
         suffix = "" if isinstance(r["value"], str) else unit_suffix(r["unit"])
-        text = f"{shown} {suffix}".strip() if suffix and not suffix.startswith("per") else shown
-        if suffix.startswith("per"):
-            text = f"{shown} {suffix}"
+        text = f"{shown} {suffix}".strip()
         href = self.link(page, "results.md") + f"#{anchor(name)}"
         title = html.escape(r["description"], quote=True)
         return f'<a class="result" href="{href}" title="{title}">{html.escape(text)}</a>'
