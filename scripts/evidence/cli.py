@@ -13,6 +13,7 @@ EXAMPLES = """examples:
   evidence build --data ~/new-release   rebuild everything on another data directory
   evidence check                        validate data and references without running anything
   evidence run analyses/comparison.py   run one analysis and print its results
+  evidence ingest --list                list the importers of official data releases
   evidence serve                        preview on http://127.0.0.1:8000, rebuilding on change
 """
 
@@ -139,6 +140,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.set_defaults(func=cmd_serve)
+
+    from evidence.ingest.cli import add_ingest
+
+    add_ingest(sub, common)
     return top
 
 
