@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +32,8 @@ class Session:
     displays: list = field(default_factory=list)  # objects shown in the current cell
     cell: int = 0
     reading: bool = False  # True while load() itself opens a data file
+    pages: dict = field(default_factory=dict)  # generated page path -> {"title", "items"}
+    current_page: str | None = None  # set inside `with page(...)`
 
     @property
     def package(self) -> DataPackage:
@@ -103,8 +107,15 @@ def publish(name: str, value, *, unit: str, description: str) -> None:
 
 
 def show(obj, *, caption: str | None = None, description: str | None = None):
-    """Display a DataFrame (with a caption) or an Altair chart (with a text description)."""
+    """Display a DataFrame (with a caption) or an Altair chart (with a text description).
+
+    Inside ``with page(...)`` it goes onto that generated page instead, where a string is
+    Markdown (citations such as [@key] work there)."""
     s = session()
+    if s.current_page is not None:
+        item = {"obj": obj, "caption": caption, "description": description, "cell": s.cell}
+        s.pages[s.current_page]["items"].append(item)
+        return None
     if s.standalone:
         if caption:
             print(caption)
@@ -112,3 +123,34 @@ def show(obj, *, caption: str | None = None, description: str | None = None):
         return None
     s.displays.append({"obj": obj, "caption": caption, "description": description})
     return None
+
+
+PAGE_PATH = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[A-Za-z0-9][A-Za-z0-9_-]*)+$")
+
+
+@contextmanager
+def page(path: str, *, title: str):
+    """Send what ``show`` displays to a generated page, e.g. one per authority:
+
+        with page("authorities/E10000024", title="Nottinghamshire"):
+            show("Text with a citation [@key].")
+            show(frame, caption="...")
+
+    The build writes it as ``PATH.md`` (so ``PATH/`` on the site), with the title as heading
+    and a reference list; the analysis's own page can link to it as ``PATH.md``."""
+    s = session()
+    if not PAGE_PATH.match(path):
+        raise EvidenceError(
+            f"page path {path!r} must be folder/name in lower-case letters, digits, - or _ "
+            "(e.g. 'authorities/E10000024')"
+        )
+    if s.current_page is not None:
+        raise EvidenceError(f"page {path!r} is opened inside page {s.current_page!r}")
+    if path in s.pages:
+        raise EvidenceError(f"page {path!r} is generated twice")
+    s.pages[path] = {"title": title, "items": []}
+    s.current_page = path
+    try:
+        yield
+    finally:
+        s.current_page = None

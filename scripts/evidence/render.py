@@ -20,6 +20,7 @@ from pathlib import Path
 from evidence import charts
 from evidence.cite import Bibliography, reference_list, render_citations
 from evidence.errors import EvidenceError
+from evidence.pages import generated_pages
 from evidence.project import Project, sha256_bytes
 
 ASSETS = Path(__file__).parent / "assets"
@@ -262,6 +263,10 @@ class Renderer:
                     parts.append(block)
                 elif kind == "chart":
                     parts.append(self.chart_block(output, page))
+                elif kind == "markdown":  # show("text") in an analysis: Markdown, cited
+                    text, keys = self.cite(output["text"], page, where)
+                    cited += keys
+                    parts.append(text)
                 else:
                     text = output["text"]
                     parts.append(f'<pre class="output">{html.escape(text.rstrip())}</pre>')
@@ -443,6 +448,8 @@ class Renderer:
         for name in sorted(self.records):
             page, text = self.analysis_page(name)
             self.write(page, text)
+            for page, text in generated_pages(self, name, self.records[name]):
+                self.write(page, text)
         if package is not None:
             self.write(*self.data_guidance_page(package))
         self.write("references.md", self.references_page())

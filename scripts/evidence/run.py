@@ -127,6 +127,9 @@ def execute(path: Path, session: api.Session) -> dict:
         if out.getvalue():
             outputs.append({"kind": "stream", "text": out.getvalue()})
         for shown in session.displays:
+            if isinstance(shown["obj"], str):  # show("text"): Markdown on the page
+                outputs.append({"kind": "markdown", "text": shown["obj"]})
+                continue
             outputs.append(_capture(shown["obj"], shown["caption"], shown["description"]))
         captured = _capture(value) if value is not None else None
         if captured:
@@ -136,7 +139,25 @@ def execute(path: Path, session: api.Session) -> dict:
         )
     record["results"] = session.results
     record["inputs"] = session.inputs
+    if session.pages:
+        record["pages"] = _capture_pages(session.pages)
     return record
+
+
+def _capture_pages(pages: dict) -> dict:
+    """Generated pages (``with page(...)``) as plain JSON: Markdown text, tables and charts."""
+    out = {}
+    for path, spec in pages.items():
+        outputs = []
+        for item in spec["items"]:
+            if isinstance(item["obj"], str):
+                outputs.append({"kind": "markdown", "text": item["obj"]})
+            else:
+                captured = _capture(item["obj"], item["caption"], item["description"])
+                if captured:
+                    outputs.append(captured)
+        out[path] = {"title": spec["title"], "outputs": outputs}
+    return out
 
 
 class _CellError(Exception):
