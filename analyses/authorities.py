@@ -48,6 +48,11 @@ def cite(*frames) -> str:
     return "[" + "; ".join("@" + k for k in keys) + "]" if keys else ""
 
 
+def as_text(values: pd.Series) -> list:
+    """Years and other labels as text, so tables show 2024 rather than 2,024."""
+    return [None if pd.isna(v) else str(v) for v in values]
+
+
 def percent(part, whole):
     """part / whole in percent, one decimal; missing if either is missing or whole is 0."""
     if pd.isna(part) or pd.isna(whole) or whole == 0:
@@ -111,6 +116,7 @@ def placement_table(code: str) -> pd.DataFrame:
     table["england_share"] = [
         england.get((s, y)) for s, y in zip(table["series"], table["year"], strict=True)
     ]
+    table["year"] = as_text(table["year"])
     table = table.rename(
         columns={
             "year": "31 March",
@@ -216,6 +222,8 @@ def arrangement_rows(code: str) -> pd.DataFrame:
             "evidence_grade": "Evidence",
         }
     )
+    table["Start"] = as_text(table["Start"])
+    table["End"] = as_text(table["End"])
     return table.reset_index(drop=True)
 
 
@@ -233,6 +241,7 @@ def outside_table(code: str):
     table["england"] = [england.get(y) for y in table["year"]]
     table["net_gain"] = [None if gain is None else gain["net_gain"].get(y) for y in table["year"]]
     table["gain_marker"] = [None if gain is None else gain["marker"].get(y) for y in table["year"]]
+    table["year"] = as_text(table["year"])
     table = table.rename(
         columns={
             "year": "31 March",
