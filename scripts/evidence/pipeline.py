@@ -11,6 +11,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from evidence import uptodate
 from evidence.cite import Bibliography, check_keys
 from evidence.data import DataPackage
 from evidence.errors import EvidenceError
@@ -79,6 +80,10 @@ def build(
 ) -> dict:
     started = time.perf_counter()
     with build_lock(project):
+        inputs = uptodate.fingerprint(project)
+        stamp = uptodate.up_to_date(project, inputs) if use_cache else None
+        if stamp is not None:
+            return _unchanged(project, stamp, started)
         log(f"checking data ({project.rel(project.data_dir)}) and references …")
         package, bib = check(project)
         scripts = project.analyses()
@@ -106,6 +111,7 @@ def build(
             shutil.copyfile(new_build / "docs" / "results.json", new_build / "results.json")
             swap_into_place(new_build, project.build_dir)
             swap_into_place(new_site, project.site_dir)
+            uptodate.record(project, inputs, [s.stem for s in scripts])
         finally:
             shutil.rmtree(new_build, ignore_errors=True)
             shutil.rmtree(new_site, ignore_errors=True)
@@ -115,6 +121,21 @@ def build(
         f"({ran} analyses run, {len(outcomes) - ran} reused)"
     )
     return {"ran": [o.name for o in outcomes if not o.reused], "results": renderer.results}
+
+
+def _unchanged(project: Project, stamp: dict, started: float) -> dict:
+    """The build when nothing it reads changed and site/ is as it left it: nothing to do."""
+    log("nothing changed since the last build: inputs, code, build/ and site/ are as they were")
+    names = stamp.get("analyses", [])
+    for name in names:
+        log(f"  reuse analyses/{name}.py (inputs unchanged)")
+    log(f"analyses: 0 run, {len(names)} reused from cache — nothing to execute")
+    results = json.loads((project.build_dir / "results.json").read_text(encoding="utf-8"))
+    log(
+        f"built {project.rel(project.site_dir)}/ in {time.perf_counter() - started:.1f} s "
+        f"(0 analyses run, {len(names)} reused; site/ was up to date)"
+    )
+    return {"ran": [], "results": results}
 
 
 def run_one(project: Project, script: Path, timeout: float = DEFAULT_TIMEOUT) -> dict:
