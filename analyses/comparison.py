@@ -92,10 +92,15 @@ table = pd.DataFrame(
         "Price year": arrangements["price_year"],
         "Contract value": arrangements["contract_value_gbp"],
         "Value covers": arrangements["value_period"],
-        "Evidence": arrangements["evidence_grade"],
+        "Evidence": arrangements["evidence_grade"].map(
+            lambda g: "briefing only: unconfirmed" if g == "briefing-only" else g
+        ),
         "sources": arrangements["sources"],
+        "field sources": arrangements["field_sources"],
     }
 )
+# each row can be linked to, e.g. from the briefing: comparison/#arrangement-ID
+table.attrs["row_ids"] = ["arrangement-" + i for i in arrangements["id"]]
 table.attrs["units"] = {
     "Term": "years",
     "Extensions": "years",

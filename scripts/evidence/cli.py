@@ -14,6 +14,8 @@ EXAMPLES = """examples:
   evidence check                        validate data and references without running anything
   evidence run analyses/comparison.py   run one analysis and print its results
   evidence ingest --list                list the importers of official data releases
+  evidence verify                       re-run every analysis (no cache), compare with site/
+  evidence snapshot                     build, then update analyses/results.snapshot.json
   evidence bench --quick                time builds against the alternatives
   evidence serve                        preview on http://127.0.0.1:8000, rebuilding on change
 """
@@ -63,6 +65,16 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_snapshot(args) -> int:
+    from evidence.pipeline import SNAPSHOT, build, write_snapshot
+
+    project = _project(args)
+    outcome = build(project)
+    write_snapshot(project, outcome["results"])
+    print(f"wrote {SNAPSHOT} ({len(outcome['results'])} results); commit it", file=sys.stderr)
+    return 0
+
+
 def cmd_bench(args) -> int:
     from evidence.bench import run_bench
 
@@ -70,6 +82,13 @@ def cmd_bench(args) -> int:
     root = _project(args).root
     run_bench(root, quick=args.quick, only=only, report_path=args.report, keep=args.keep)
     return 0
+
+
+def cmd_verify(args) -> int:
+    from evidence.pipeline import log
+    from evidence.verify import verify
+
+    return verify(_project(args), jobs=args.jobs, timeout=args.timeout, log=log)
 
 
 def cmd_serve(args) -> int:
@@ -141,6 +160,16 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
     r.set_defaults(func=cmd_run)
 
+    sn = sub.add_parser(
+        "snapshot",
+        help="build, then record the results in analyses/results.snapshot.json",
+        description="Build the site, then write every published result (value and unit, sorted "
+        "by name) to analyses/results.snapshot.json, the copy reviewers diff in git. scripts/test "
+        "fails while the committed snapshot differs from what the build publishes.",
+    )
+    common(sn, data=False)
+    sn.set_defaults(func=cmd_snapshot)
+
     bn = sub.add_parser(
         "bench",
         help="time builds against mkdocs-jupyter and bare MkDocs; write bench-report.json",
@@ -163,6 +192,27 @@ def parser() -> argparse.ArgumentParser:
     bn.add_argument("--keep", action="store_true", help="keep the temporary copies and logs")
     bn.set_defaults(func=cmd_bench)
 
+    v = sub.add_parser(
+        "verify",
+        help="re-run every analysis without the cache and compare with the last build",
+        description="Execute every analysis again in a fresh process, bypassing the cache, and "
+        "compare each result with the last build's site/results.json. Prints each result as "
+        "reproduced, differs (old → new), missing or new; exits 1 if any is not reproduced. "
+        "Writes nothing to the cache or the site.",
+    )
+    common(v)
+    v.add_argument(
+        "--out", metavar="DIR", help="site folder of the build to check (default: site/)"
+    )
+    v.add_argument("--jobs", type=int, help="analyses run at once (default: one per core)")
+    v.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds an analysis may run (default {DEFAULT_TIMEOUT})",
+    )
+    v.set_defaults(func=cmd_verify)
+
     s = sub.add_parser(
         "serve",
         help="preview the site, rebuilding when files change",
@@ -179,16 +229,34 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (e.g. a CI timeout or `kill`), handled like Ctrl-C: clean up, change nothing."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def main(argv=None) -> int:
+    import signal
+    import threading
+
     args = parser().parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.func(args)
     except EvidenceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted: site/ and the cache are as they were", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        name = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"{name}: site/ and the cache are as they were", file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -11,14 +11,17 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from evidence import uptodate
+from evidence import provenance, uptodate
+from evidence.briefing import check_template, has_briefing, render_briefing
 from evidence.cite import Bibliography, check_keys
 from evidence.data import DataPackage
 from evidence.errors import EvidenceError
-from evidence.project import Project
-from evidence.render import Renderer
+from evidence.project import Project, read_text
+from evidence.render import Renderer, read_config
 from evidence.run import DEFAULT_TIMEOUT, read_cells, run_analyses
-from evidence.site import mkdocs_build, swap_into_place
+from evidence.site import mkdocs_build, source_date_epoch, swap_into_place
+
+SNAPSHOT = "analyses/results.snapshot.json"
 
 
 def log(message: str) -> None:
@@ -63,9 +66,13 @@ def check(project: Project) -> tuple[DataPackage, Bibliography]:
                     where=package.display(name),
                 )
     for path in sorted(project.docs_dir.rglob("*.md")):
-        check_keys(path.read_text(encoding="utf-8"), bib, project.rel(path))
+        if path.relative_to(project.docs_dir).parts[0] == "briefing":
+            continue  # the briefing template, checked above
+        check_keys(read_text(path, project.rel(path)), bib, project.rel(path))
+    if has_briefing(project):
+        check_template(project, bib)
     for script in project.analyses():
-        for cell in read_cells(script):
+        for cell in read_cells(script, project.rel(script)):
             if cell["type"] == "markdown":
                 check_keys(cell["source"], bib, project.rel(script), cell["line"])
     return package, bib
@@ -103,6 +110,18 @@ def build(
             log("rendering pages …")
             renderer = Renderer(project, bib, records, new_build / "docs")
             renderer.render_all(project.cache_dir, package)
+            changes = None
+            if has_briefing(project):
+                log("writing the briefing (page and Word document) …")
+                changes = render_briefing(
+                    renderer,
+                    package,
+                    briefing_config(project),
+                    commit_date(project),
+                    project.build_dir,
+                    new_build,
+                )
+            provenance.write(project, package, renderer, source_date_epoch(project.root))
             log("building the site with MkDocs …")
             shutil.rmtree(new_site)
             warnings = mkdocs_build(project.root / "mkdocs.yml", new_build / "docs", new_site)
@@ -116,6 +135,16 @@ def build(
             shutil.rmtree(new_build, ignore_errors=True)
             shutil.rmtree(new_site, ignore_errors=True)
     ran = sum(not o.reused for o in outcomes)
+    if changes:
+        log(f"what changed: {changes} (see briefing/changes/)")
+    stale = snapshot_differences(project, renderer.results)
+    if stale and not (project.root / SNAPSHOT).is_file():
+        log(f"no results snapshot yet: `evidence snapshot` records one in {SNAPSHOT}")
+    elif stale:
+        log(
+            f"results differ from {SNAPSHOT}: {stale}; if intended, run `evidence snapshot` "
+            "and commit it"
+        )
     log(
         f"built {project.rel(project.site_dir)}/ in {time.perf_counter() - started:.1f} s "
         f"({ran} analyses run, {len(outcomes) - ran} reused)"
@@ -159,3 +188,58 @@ def print_record(record: dict) -> None:
             else:
                 print(output["text"])
     print(json.dumps(record["results"], indent=1, sort_keys=True))
+
+
+def briefing_config(project: Project) -> dict:
+    """`extra.briefing` in mkdocs.yml: organisation and contact for the briefing."""
+    extra = read_config(project.root / "mkdocs.yml").get("extra") or {}
+    return extra.get("briefing") or {}
+
+
+def commit_date(project: Project):
+    """The briefing's date: the last commit's day, never the clock."""
+    import datetime as dt
+
+    stamp = int(source_date_epoch(project.root))
+    return dt.datetime.fromtimestamp(stamp, dt.UTC).date()
+
+
+# ---- the committed snapshot of results ------------------------------------------------------
+
+
+def snapshot_of(results: dict) -> dict:
+    """What reviewers diff in git: each result's value and unit, sorted by name."""
+    return {name: {"unit": r["unit"], "value": r["value"]} for name, r in sorted(results.items())}
+
+
+def snapshot_text(results: dict) -> str:
+    return json.dumps(snapshot_of(results), sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def snapshot_differences(project: Project, results: dict) -> str | None:
+    """A short account of how `results` differ from the committed snapshot, or None."""
+    path = project.root / SNAPSHOT
+    if not path.is_file():
+        return f"{SNAPSHOT} does not exist yet"
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        return f"it is not valid JSON (line {exc.lineno})"
+    new = snapshot_of(results)
+    added = sorted(set(new) - set(old))
+    removed = sorted(set(old) - set(new))
+    changed = sorted(k for k in set(old) & set(new) if old[k] != new[k])
+    if not (added or removed or changed):
+        return None
+    parts = []
+    for label, names in (("changed", changed), ("added", added), ("removed", removed)):
+        if names:
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            parts.append(f"{len(names)} {label} ({shown})")
+    return "; ".join(parts)
+
+
+def write_snapshot(project: Project, results: dict) -> Path:
+    path = project.root / SNAPSHOT
+    path.write_text(snapshot_text(results), encoding="utf-8")
+    return path

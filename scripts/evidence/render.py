@@ -17,7 +17,7 @@ import shutil
 import traceback
 from pathlib import Path
 
-from evidence import charts
+from evidence import charts, present
 from evidence.cite import Bibliography, reference_list, render_citations
 from evidence.errors import EvidenceError
 from evidence.pages import generated_pages
@@ -26,6 +26,7 @@ from evidence.project import Project, sha256_bytes
 ASSETS = Path(__file__).parent / "assets"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SOURCE_COLUMNS = {"sources", "source"}
+FIELD_SOURCE_COLUMNS = {"field sources", "field_sources"}  # "column=key; column=key"
 SORTABLE_ROWS = 8
 
 
@@ -39,6 +40,8 @@ def format_number(value, unit: str = "") -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     unit = unit or ""
+    if unit == "year" and float(value).is_integer():
+        return str(int(value))  # 2025, not 2,025
     if unit.startswith("share"):
         return f"{value * 100:,.1f}%".replace(".0%", "%")
     if unit == "percent":
@@ -144,7 +147,10 @@ class Renderer:
         text = f"{shown} {suffix}".strip()
         href = self.link(page, "results.md") + f"#{anchor(name)}"
         title = html.escape(r["description"], quote=True)
-        return f'<a class="result" href="{href}" title="{title}">{html.escape(text)}</a>'
+        return (
+            f'<a class="result" data-result="{html.escape(name, quote=True)}" href="{href}" '
+            f'title="{title}">{html.escape(text)}</a>'
+        )
 
     def table_html(self, output: dict, page: str, where: str, number: int) -> tuple[str, list]:
         units = output.get("units") or {}
@@ -158,7 +164,8 @@ class Renderer:
             for c in columns
         )
         body = []
-        for row in output["rows"]:
+        row_ids = output.get("row_ids") or [None] * len(output["rows"])
+        for row, row_id in zip(output["rows"], row_ids, strict=True):
             cells = []
             for column, value in zip(columns, row, strict=True):
                 if column in SOURCE_COLUMNS and value:
@@ -168,6 +175,14 @@ class Renderer:
                     )
                     cited += keys
                     cells.append(f"<td>{text}</td>")
+                elif column in FIELD_SOURCE_COLUMNS and value:
+                    parts = []
+                    for pair in str(value).split(";"):
+                        field, _, key = pair.partition("=")
+                        text, keys = self.cite(f"[@{key.strip()}]", page, where)
+                        cited += keys
+                        parts.append(f"{html.escape(field.strip())}: {text}")
+                    cells.append(f"<td>{'; '.join(parts)}</td>")
                 elif isinstance(value, int | float) and not isinstance(value, bool):
                     shown = format_number(value, units.get(column, ""))
                     cells.append(
@@ -175,7 +190,8 @@ class Renderer:
                     )
                 else:
                     cells.append(f"<td>{html.escape('' if value is None else str(value))}</td>")
-            body.append("<tr>" + "".join(cells) + "</tr>")
+            tr = f'<tr id="{html.escape(row_id, quote=True)}">' if row_id else "<tr>"
+            body.append(tr + "".join(cells) + "</tr>")
         stem = Path(page).with_suffix("").as_posix().replace("/", "-")
         csv_name = f"downloads/{stem}-table-{number}.csv"
         (self.out / csv_name).parent.mkdir(parents=True, exist_ok=True)
@@ -204,12 +220,9 @@ class Renderer:
                 json.dumps(spec, sort_keys=True, indent=1), encoding="utf-8"
             )
         description = output.get("description") or ""
-        block = charts.chart_html(
+        # the downloads (spec, SVG, data) are in the chart's Download tab (present.chart_section)
+        return charts.chart_html(
             spec, description, self.link(page, svg_name), self.link(page, spec_name)
-        )
-        return block + (
-            f'\n<p class="evidence-download"><a href="{self.link(page, spec_name)}" download>'
-            "Download the chart specification (Vega-Lite JSON)</a></p>"
         )
 
     # ---- pages -------------------------------------------------------------------------------
@@ -220,6 +233,7 @@ class Renderer:
         env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
         env.globals["result"] = lambda name: self.result_html(name, page)
         env.globals["value"] = lambda name: self._value(name)
+        env.globals["site"] = present.site_facts(self)
         try:
             return env.from_string(text).render()
         except jinja2.TemplateSyntaxError as exc:
@@ -262,7 +276,9 @@ class Renderer:
                     cited += keys
                     parts.append(block)
                 elif kind == "chart":
-                    parts.append(self.chart_block(output, page))
+                    block, keys = present.chart_section(self, output, page, where, cell, number)
+                    cited += keys
+                    parts.append(block)
                 elif kind == "markdown":  # show("text") in an analysis: Markdown, cited
                     text, keys = self.cite(output["text"], page, where)
                     cited += keys
@@ -276,6 +292,15 @@ class Renderer:
                     f'<details class="code"><summary>Code: cell {number}, from line '
                     f"{cell['line']} of {where}</summary>\n\n```python\n{source}\n```\n\n</details>"
                 )
+        from evidence.notebook import chart_svg_reader, notebook_bytes
+
+        # under the title: the analysis's source file, its executed notebook, its results
+        first = 2 if record["cells"] and record["cells"][0]["type"] == "markdown" else 1
+        parts.insert(first, present.analysis_links(self, name, page))
+        (self.out / present.notebook_path(name)).parent.mkdir(parents=True, exist_ok=True)
+        (self.out / present.notebook_path(name)).write_bytes(
+            notebook_bytes(record, name, chart_svg_reader(self.out))
+        )
         self.page_titles[page] = _title(record["cells"], name)
         return page, self.finish(page, "\n\n".join(parts) + "\n", cited)
 
@@ -338,7 +363,9 @@ class Renderer:
                 "",
                 f"- **Value:** {html.escape(shown)} ({html.escape(r['unit'])})",
                 f"- **Meaning:** {html.escape(r['description'])}",
-                f"- **Computed in:** [{r['analysis']}]({analysis}.md), cell {r['cell']}",
+                f"- **Computed in:** [{r['analysis']}]({analysis}.md), cell {r['cell']} "
+                f"(source: {present.source_link(self, r['analysis'])}; "
+                f"[executed notebook]({present.notebook_path(analysis)}))",
                 f"- **Inputs:** {inputs}",
                 "",
             ]
@@ -433,11 +460,14 @@ class Renderer:
         target.write_text(text, encoding="utf-8")
 
     def render_all(self, cache_dir: Path, package=None) -> None:
+        self.package = package  # table titles and sources for the charts' Sources tabs
         docs = self.project.docs_dir
         for path in sorted(docs.rglob("*")):
             if path.is_dir():
                 continue
             rel = path.relative_to(docs).as_posix()
+            if rel.startswith("briefing/"):
+                continue  # the briefing template and fidelity map: the briefing stage's inputs
             if path.suffix == ".md":
                 page, text = self.doc_page(path)
                 self.write(page, text)
@@ -462,15 +492,19 @@ class Renderer:
         charts.write_bundle(self.out / "assets" / charts.BUNDLE_NAME, cache_dir)
 
 
-def _directory_urls(config: Path) -> bool:
+def read_config(config: Path) -> dict:
+    """mkdocs.yml as plain data (its !ENV and python tags read as empty)."""
     import yaml
 
-    class _Loader(yaml.SafeLoader):  # mkdocs.yml may hold !ENV and python tags; skip them
+    class _Loader(yaml.SafeLoader):
         pass
 
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader) or {}
-    return bool(data.get("use_directory_urls", True))
+    return yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader) or {}
+
+
+def _directory_urls(config: Path) -> bool:
+    return bool(read_config(config).get("use_directory_urls", True))
 
 
 def anchor(name: str) -> str:

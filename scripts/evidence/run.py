@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from evidence import api
 from evidence.errors import EvidenceError
-from evidence.project import Project, sha256_bytes, sha256_file
+from evidence.project import Project, read_text, sha256_bytes, sha256_file
 
 DEFAULT_TIMEOUT = 600  # seconds an analysis may take before the build gives up on it
 # code that shapes an analysis's outputs, so part of every cache key
@@ -40,11 +41,11 @@ def runtime_hash() -> str:
 # child side
 
 
-def read_cells(path: Path) -> list[dict]:
+def read_cells(path: Path, where: str | None = None) -> list[dict]:
     """Cells of a percent-format script, with the file line each code cell starts on."""
     import jupytext
 
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, where)
     notebook = jupytext.reads(text, fmt="py:percent")
     lines = text.splitlines()
     markers = [i for i, line in enumerate(lines) if line.startswith("# %%")]
@@ -80,12 +81,21 @@ def _capture(value, caption=None, description=None) -> dict | None:
         if keep_index:
             frame = frame.reset_index()
         columns = [str(c) for c in frame.columns]
+        # column by column (Series.tolist gives Python scalars): far faster than astype(object)
+        # and itertuples when an analysis shows hundreds of small tables
+        data = [frame.iloc[:, i].tolist() for i in range(frame.shape[1])]
         rows = [
             [None if pd.isna(v) else api._plain(v) if not isinstance(v, str) else v for v in row]
-            for row in frame.astype(object).itertuples(index=False)
+            for row in (zip(*data, strict=True) if data else ([] for _ in range(len(frame))))
         ]
         units = {str(k): v for k, v in (value.attrs.get("units") or {}).items()}
+        row_ids = [str(i) for i in value.attrs.get("row_ids") or []]
+        if row_ids and len(row_ids) != len(rows):
+            raise EvidenceError(
+                f"table attrs['row_ids'] has {len(row_ids)} ids for {len(rows)} rows"
+            )
         return {
+            "row_ids": row_ids,
             "kind": "table",
             "columns": columns,
             "rows": rows,
@@ -274,6 +284,41 @@ def store(project: Project, script: Path, record: dict) -> None:
     os.replace(tmp, path)  # a killed build never leaves a half-written cache entry
 
 
+_children: set[subprocess.Popen] = set()  # analysis processes running now
+_children_lock = threading.Lock()
+_stopping = threading.Event()  # set when the build is interrupted: start nothing new
+
+
+def _run_tracked(cmd, *, cwd, env, timeout) -> subprocess.CompletedProcess:
+    """subprocess.run, but the process is registered so an interrupted build can stop it."""
+    with _children_lock:
+        if _stopping.is_set():
+            raise EvidenceError("the build was interrupted")
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        _children.add(proc)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    finally:
+        with _children_lock:
+            _children.discard(proc)
+    return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+
+
+def stop_children() -> None:
+    """Kill every analysis process still running (the build was interrupted)."""
+    with _children_lock:
+        _stopping.set()
+        for proc in list(_children):
+            with contextlib.suppress(OSError):
+                proc.kill()
+
+
 def run_child(project: Project, package, script: Path, timeout: float) -> dict:
     validated = {name: digest for name, digest in package._validated.items()}
     env = dict(os.environ)
@@ -285,9 +330,7 @@ def run_child(project: Project, package, script: Path, timeout: float) -> dict:
         out = Path(tmp) / "record.json"
         cmd = [sys.executable, "-m", "evidence.run", str(script), str(out)]
         try:
-            proc = subprocess.run(
-                cmd, cwd=project.root, env=env, capture_output=True, text=True, timeout=timeout
-            )
+            proc = _run_tracked(cmd, cwd=project.root, env=env, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise EvidenceError(
                 f"did not finish within {timeout:g} s (the per-analysis time limit; "
@@ -319,8 +362,10 @@ def run_analyses(
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     log=None,
+    keep: bool = True,
 ) -> list[Outcome]:
-    """Run (or reuse) every analysis; raise EvidenceError on the first failure."""
+    """Run (or reuse) every analysis; raise EvidenceError on the first failure. With
+    keep=False (``evidence verify``) fresh records are not written to the cache."""
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
     outcomes: dict[str, Outcome] = {}
     todo = []
@@ -338,21 +383,31 @@ def run_analyses(
         record = run_child(project, package, script, timeout)
         seconds = time.perf_counter() - start
         log(f"  done  {project.rel(script)} in {seconds:.1f} s")
-        store(project, script, record)  # a correct result is kept even if another analysis fails
+        if keep:
+            store(project, script, record)  # a correct result is kept even if another one fails
         return Outcome(script.stem, record, False, seconds)
 
     errors = []
     if todo:
         workers = max(1, min(jobs or os.cpu_count() or 2, len(todo)))
+        _stopping.clear()
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(work, s) for s in todo]
-            for future in futures:
-                try:
-                    outcome = future.result()
-                except EvidenceError as exc:
-                    errors.append(exc)
-                    continue
-                outcomes[outcome.name] = outcome
+            try:
+                for future in futures:
+                    try:
+                        outcome = future.result()
+                    except EvidenceError as exc:
+                        errors.append(exc)
+                        continue
+                    outcomes[outcome.name] = outcome
+            except BaseException:
+                # interrupted (Ctrl-C, SIGTERM): stop the analyses running now, start no more;
+                # a killed analysis writes no record, so nothing half-done reaches the cache
+                for future in futures:
+                    future.cancel()
+                stop_children()
+                raise
     if errors:
         raise errors[0]
     ran = sum(not o.reused for o in outcomes.values())
