@@ -37,27 +37,27 @@ national_homes = load("ofsted_national_homes")
 citation_of = releases.drop_duplicates("release").set_index("release")["citation"]
 
 
-def cite(*frames) -> str:
-    """A citation group for the releases the rows of `frames` came from, e.g. '[@a; @b]'."""
+def cite(*sources) -> str:
+    """A citation group for the releases rows came from, e.g. '[@a; @b]'. Each source is a
+    frame with a 'release' column or a set of release identifiers."""
     keys = []
-    for frame in frames:
-        for release in sorted(frame["release"].dropna().unique()):
+    for source in sources:
+        found = source if isinstance(source, set) else set(source["release"].dropna())
+        for release in sorted(found):
             for key in str(citation_of[release]).split(";"):
                 if key.strip() and key.strip() not in keys:
                     keys.append(key.strip())
     return "[" + "; ".join("@" + k for k in keys) + "]" if keys else ""
 
 
+def releases_by(frame: pd.DataFrame, key: str) -> dict:
+    """The set of releases each area's rows came from."""
+    return frame.groupby(key)["release"].agg(set).to_dict()
+
+
 def as_text(values: pd.Series) -> list:
     """Years and other labels as text, so tables show 2024 rather than 2,024."""
     return [None if pd.isna(v) else str(v) for v in values]
-
-
-def percent(part, whole):
-    """part / whole in percent, one decimal; missing if either is missing or whole is 0."""
-    if pd.isna(part) or pd.isna(whole) or whole == 0:
-        return None
-    return round(100 * float(part) / float(whole), 1)
 
 
 # the code each region row carries, by the region name the authorities table uses
@@ -68,6 +68,7 @@ region_code = {
 }
 ENGLAND = "E92000001"
 
+
 # %% [markdown]
 # ## Children in children's homes, England
 #
@@ -75,66 +76,96 @@ ENGLAND = "E92000001"
 # series (see above), so the shares are not a single trend.
 
 # %%
-wide = placements.pivot_table(
-    index=["area_code", "series", "year"],
-    columns="category",
-    values="children",
-    aggfunc="first",
-).reset_index()
-wide.columns.name = None
 HOME_CATEGORY = {
     "2011 to 2017": "secure units, children's homes and hostels",
     "2020 onwards": "secure homes and children's homes",
 }
-wide["in_homes"] = [row[HOME_CATEGORY[row["series"]]] for _, row in wide.iterrows()]
-wide["share"] = [percent(h, a) for h, a in zip(wide["in_homes"], wide["all"], strict=True)]
+PERCENT = "percent"
+former_region = {}
+for _, change in changes.iterrows():
+    first = str(change["successor_codes"]).split(";")[0].strip()
+    if first in authorities.index:
+        former_region[change["code"]] = authorities.loc[first, "region"]
+region_of = {
+    code: region_code.get(str(region).casefold())
+    for code, region in {**authorities["region"].to_dict(), **former_region}.items()
+}
+
+
+def split(frame: pd.DataFrame, key: str, units: dict) -> dict:
+    """One small table per area, with the units the renderer formats by."""
+    tables = {}
+    for code, part in frame.groupby(key, sort=False):
+        table = part.drop(columns=[key]).reset_index(drop=True)
+        table.attrs["units"] = units
+        tables[code] = table
+    return tables
+
+
+def with_comparators(frame, keys, value, code_column="area_code"):
+    """Add the region's and England's `value` for the same keys beside each area's own."""
+    frame = frame.copy()
+    frame["region_code"] = frame[code_column].map(region_of)
+    base = frame[[code_column, *keys, value]]
+    region = base.rename(columns={code_column: "region_code", value: "region_value"})
+    england = base[base[code_column] == ENGLAND].drop(columns=[code_column])
+    england = england.rename(columns={value: "england_value"})
+    frame = frame.merge(region, on=["region_code", *keys], how="left")
+    return frame.merge(england, on=keys, how="left").drop(columns=["region_code"])
+
+
+wide = placements.pivot_table(
+    index=["area_code", "series", "year"], columns="category", values="children", aggfunc="first"
+).reset_index()
+wide.columns.name = None
+old, new = HOME_CATEGORY["2011 to 2017"], HOME_CATEGORY["2020 onwards"]
+wide["in_homes"] = wide[old].where(wide["series"] == "2011 to 2017", wide[new])
+wide["share"] = (100 * wide["in_homes"] / wide["all"].where(wide["all"] > 0)).round(1)
 markers = (
     placements[placements["marker"].notna()]
     .groupby(["area_code", "series", "year"])["marker"]
     .agg(lambda m: ", ".join(sorted(set(m))))
+    .rename("marker")
+    .reset_index()
 )
-wide["marker"] = [
-    markers.get((c, s, y))
-    for c, s, y in zip(wide["area_code"], wide["series"], wide["year"], strict=True)
-]
-series_of = {code: frame for code, frame in wide.groupby("area_code")}
-
-
-def placement_table(code: str) -> pd.DataFrame:
-    own = series_of.get(code)
-    if own is None:
-        return pd.DataFrame()
-    table = own.sort_values(["year"])[["year", "series", "all", "in_homes", "share", "marker"]]
-    region = series_of.get(region_code.get(str(authorities["region"].get(code, "")).casefold()))
-    england = series_of[ENGLAND].set_index(["series", "year"])["share"]
-    if region is not None:
-        region = region.set_index(["series", "year"])["share"]
-    table["region_share"] = [
-        None if region is None else region.get((s, y))
-        for s, y in zip(table["series"], table["year"], strict=True)
-    ]
-    table["england_share"] = [
-        england.get((s, y)) for s, y in zip(table["series"], table["year"], strict=True)
-    ]
-    table["year"] = as_text(table["year"])
-    table = table.rename(
+wide = wide.merge(markers, on=["area_code", "series", "year"], how="left")
+wide = with_comparators(wide, ["series", "year"], "share").sort_values(["area_code", "year"])
+wide["year_text"] = as_text(wide["year"])
+placement_tables = split(
+    wide[
+        [
+            "area_code",
+            "year_text",
+            "series",
+            "all",
+            "in_homes",
+            "share",
+            "marker",
+            "region_value",
+            "england_value",
+        ]
+    ].rename(
         columns={
-            "year": "31 March",
+            "year_text": "31 March",
             "series": "Series",
             "all": "Children looked after",
             "in_homes": "In the series' children's-home category",
             "share": "Share",
             "marker": "Missing because",
-            "region_share": "Region share",
-            "england_share": "England share",
+            "region_value": "Region share",
+            "england_value": "England share",
         }
-    )
-    table.attrs["units"] = {
-        "Share": "percent",
-        "Region share": "percent",
-        "England share": "percent",
-    }
-    return table.reset_index(drop=True)
+    ),
+    "area_code",
+    {"Share": PERCENT, "Region share": PERCENT, "England share": PERCENT},
+)
+
+
+placement_releases = releases_by(placements, "area_code")
+
+
+def placement_table(code: str) -> pd.DataFrame:
+    return placement_tables.get(code, pd.DataFrame())
 
 
 england_table = placement_table(ENGLAND)
@@ -143,10 +174,9 @@ show(
     caption="Children looked after at 31 March in England, and those in the children's-home "
     "category of each series",
 )
-latest_year = int(
-    wide[(wide["area_code"] == ENGLAND) & (wide["series"] == "2020 onwards")]["year"].max()
-)
-latest = wide[(wide["area_code"] == ENGLAND) & (wide["year"] == latest_year)].iloc[0]
+recent = wide[(wide["area_code"] == ENGLAND) & (wide["series"] == "2020 onwards")]
+latest = recent.sort_values("year").iloc[-1]
+latest_year = int(latest["year"])
 publish(
     "authorities.england_share_in_homes_latest",
     float(latest["share"]),
@@ -198,184 +228,221 @@ for _, change in changes.iterrows():
     for successor in str(change["successor_codes"]).split(";"):
         predecessors.setdefault(successor.strip(), []).append(change)
 
-outside_of = {code: f for code, f in outside.groupby("area_code")}
-gain_of = {code: f for code, f in net_gain.groupby("area_code")}
-spend_of = {code: f for code, f in spend.groupby("area_code")}
-homes_of = {code: f for code, f in homes.groupby("ons_code")}
-ilacs_of = {code: f for code, f in ilacs.groupby("ons_code")}
-
-
-def arrangement_rows(code: str) -> pd.DataFrame:
-    mine = arrangements[
-        arrangements["authorities"].fillna("").str.contains(code, regex=False)
-        | (arrangements["lead_authority"] == code)
-    ]
-    table = mine[
-        ["name", "model", "status", "start_year", "end_year", "evidence_grade", "sources"]
+# placed outside, with the region's and England's shares and the net gain
+out = with_comparators(outside, ["year"], "percent")
+out = out.merge(
+    net_gain[["area_code", "year", "net_gain", "marker"]].rename(columns={"marker": "gain_marker"}),
+    on=["area_code", "year"],
+    how="left",
+).sort_values(["area_code", "year"])
+out["year_text"] = as_text(out["year"])
+outside_tables = split(
+    out[
+        [
+            "area_code",
+            "year_text",
+            "children",
+            "percent",
+            "marker",
+            "region_value",
+            "england_value",
+            "net_gain",
+            "gain_marker",
+        ]
     ].rename(
         columns={
-            "name": "Arrangement",
-            "model": "Model",
-            "status": "Status",
-            "start_year": "Start",
-            "end_year": "End",
-            "evidence_grade": "Evidence",
-        }
-    )
-    table["Start"] = as_text(table["Start"])
-    table["End"] = as_text(table["End"])
-    return table.reset_index(drop=True)
-
-
-def outside_table(code: str):
-    own = outside_of.get(code)
-    if own is None:
-        return None, None
-    region = outside_of.get(region_code.get(str(authorities["region"].get(code, "")).casefold()))
-    england = outside_of[ENGLAND].set_index("year")["percent"]
-    gain = gain_of.get(code)
-    gain = gain.set_index("year") if gain is not None else None
-    region_pct = region.set_index("year")["percent"] if region is not None else None
-    table = own.sort_values("year")[["year", "children", "percent", "marker"]].copy()
-    table["region"] = [None if region_pct is None else region_pct.get(y) for y in table["year"]]
-    table["england"] = [england.get(y) for y in table["year"]]
-    table["net_gain"] = [None if gain is None else gain["net_gain"].get(y) for y in table["year"]]
-    table["gain_marker"] = [None if gain is None else gain["marker"].get(y) for y in table["year"]]
-    table["year"] = as_text(table["year"])
-    table = table.rename(
-        columns={
-            "year": "31 March",
+            "year_text": "31 March",
             "children": "Placed in homes outside the authority",
             "percent": "Share of its children in homes",
             "marker": "Missing because",
-            "region": "Region share",
-            "england": "England share",
+            "region_value": "Region share",
+            "england_value": "England share",
             "net_gain": "Net gain of children in homes in its area",
             "gain_marker": "Net gain missing because",
         }
-    )
-    table.attrs["units"] = {
-        "Share of its children in homes": "percent",
-        "Region share": "percent",
-        "England share": "percent",
-    }
-    frames = [own] + ([gain_of[code]] if code in gain_of else [])
-    return table.reset_index(drop=True), frames
+    ),
+    "area_code",
+    {
+        "Share of its children in homes": PERCENT,
+        "Region share": PERCENT,
+        "England share": PERCENT,
+    },
+)
+outside_rows = releases_by(outside, "area_code")
+gain_rows = releases_by(net_gain, "area_code")
 
 
-def spend_table(code: str):
-    own = spend_of.get(code)
-    if own is None:
+def outside_table(code: str):
+    if code not in outside_tables:
         return None, None
-    rows = []
-    counts = series_of.get(code)
-    for (fy, series), group in own.groupby(["financial_year", "series"]):
-        values = group.set_index("measure")
-        total = values["gbp"].get("total expenditure")
-        net = values["gbp"].get("net current expenditure")
-        marker = ", ".join(sorted(set(values["marker"].dropna())))
-        year_end = int(fy[:4]) + 1
-        in_homes = None
-        category = ""
-        if counts is not None:
-            match = counts[counts["year"] == year_end]
-            if len(match):
-                in_homes = match.iloc[0]["in_homes"]
-                category = match.iloc[0]["series"]
-        rows.append(
-            {
-                "Financial year": fy,
-                "Return": series,
-                "Total expenditure": None if pd.isna(total) else float(total),
-                "Net current expenditure": None if pd.isna(net) else float(net),
-                "Missing because": marker or None,
-                "Children in homes at 31 March": None if pd.isna(in_homes) else in_homes,
-                "Count series": category or None,
-                "Total expenditure per child in homes": (
-                    None
-                    if pd.isna(total) or in_homes is None or pd.isna(in_homes) or in_homes == 0
-                    else round(float(total) / float(in_homes))
-                ),
-            }
-        )
-    table = pd.DataFrame(rows)
-    table.attrs["units"] = {
+    frames = [outside_rows[code]] + ([gain_rows[code]] if code in gain_rows else [])
+    return outside_tables[code], frames
+
+
+# spending, beside the children in the children's-home category on the following 31 March
+money = spend.pivot_table(
+    index=["area_code", "financial_year", "series"],
+    columns="measure",
+    values="gbp",
+    aggfunc="first",
+).reset_index()
+money.columns.name = None
+spend_markers = (
+    spend[spend["marker"].notna()]
+    .groupby(["area_code", "financial_year", "series"])["marker"]
+    .agg(lambda m: ", ".join(sorted(set(m))))
+    .rename("marker")
+    .reset_index()
+)
+money = money.merge(spend_markers, on=["area_code", "financial_year", "series"], how="left")
+money["year"] = money["financial_year"].str[:4].astype(int) + 1
+counts = wide[["area_code", "year", "in_homes", "series"]].rename(columns={"series": "count"})
+money = money.merge(counts, on=["area_code", "year"], how="left")
+money["per_child"] = (
+    money["total expenditure"] / money["in_homes"].where(money["in_homes"] > 0)
+).round(0)
+money = money.sort_values(["area_code", "financial_year"])
+spend_tables = split(
+    money[
+        [
+            "area_code",
+            "financial_year",
+            "series",
+            "total expenditure",
+            "net current expenditure",
+            "marker",
+            "in_homes",
+            "count",
+            "per_child",
+        ]
+    ].rename(
+        columns={
+            "financial_year": "Financial year",
+            "series": "Return",
+            "total expenditure": "Total expenditure",
+            "net current expenditure": "Net current expenditure",
+            "marker": "Missing because",
+            "in_homes": "Children in homes at 31 March",
+            "count": "Count series",
+            "per_child": "Total expenditure per child in homes",
+        }
+    ),
+    "area_code",
+    {
         "Total expenditure": "GBP",
         "Net current expenditure": "GBP",
         "Total expenditure per child in homes": "GBP",
-    }
-    return table, [own]
+    },
+)
+spend_rows = releases_by(spend, "area_code")
+
+
+def spend_table(code: str):
+    if code not in spend_tables:
+        return None, None
+    return spend_tables[code], [spend_rows[code]]
+
+
+# homes in the area: the 'registered' list (which includes homes not yet inspected) where Ofsted
+# published one for that date, otherwise the provider-level list
+registered_dates = set(homes.loc[homes["list"] == "registered", "as_at"])
+chosen = homes[homes["as_at"].isin(registered_dates) == (homes["list"] == "registered")]
+supply = (
+    chosen.groupby(["ons_code", "as_at", "list", "sector"])
+    .agg(homes=("urn", "size"), places=("places", "sum"))
+    .reset_index()
+    .sort_values(["ons_code", "as_at", "sector"])
+)
+supply["as_at"] = supply["as_at"].dt.strftime("%d %B %Y")
+supply_tables = split(
+    supply.rename(
+        columns={
+            "as_at": "As at",
+            "list": "Ofsted list",
+            "sector": "Sector",
+            "homes": "Homes",
+            "places": "Places",
+        }
+    ),
+    "ons_code",
+    {},
+)
+judged_at = homes.loc[homes["list"] == "provider-level", "as_at"].max()
+judged = homes[(homes["list"] == "provider-level") & (homes["as_at"] == judged_at)]
+grid = (
+    judged.assign(judgement=judged["overall_judgement"].fillna("not yet inspected"))
+    .groupby(["ons_code", "sector", "judgement"])
+    .size()
+    .unstack(fill_value=0)
+    .reset_index()
+    .rename(columns={"sector": "Sector"})
+)
+grid.columns.name = None
+order = ["outstanding", "good", "requires improvement", "inadequate", "not yet inspected"]
+grid = grid[["ons_code", "Sector", *[c for c in order if c in grid.columns]]]
+grid_tables = split(grid, "ons_code", {})
+homes_releases = releases_by(homes, "ons_code")
+ilacs_of = dict(tuple(ilacs.groupby("ons_code")))
 
 
 def homes_tables(code: str):
-    own = homes_of.get(code)
-    if own is None:
+    if code not in supply_tables:
         return None, None, None
-    counts = []
-    for as_at, group in own.groupby("as_at"):
-        # the 'registered' list includes homes not yet inspected, so it counts supply better
-        listing = "registered" if (group["list"] == "registered").any() else "provider-level"
-        chosen = group[group["list"] == listing]
-        for sector, by_sector in chosen.groupby("sector"):
-            counts.append(
-                {
-                    "As at": as_at.strftime("%d %B %Y"),
-                    "Ofsted list": listing,
-                    "Sector": sector,
-                    "Homes": len(by_sector),
-                    "Places": int(by_sector["places"].sum(min_count=1))
-                    if by_sector["places"].notna().any()
-                    else None,
-                }
-            )
-    latest_as_at = own[own["list"] == "provider-level"]["as_at"].max()
-    judged = own[(own["list"] == "provider-level") & (own["as_at"] == latest_as_at)]
-    grid = (
-        judged.assign(judgement=judged["overall_judgement"].fillna("not yet inspected"))
-        .groupby(["sector", "judgement"])
-        .size()
-        .unstack(fill_value=0)
-        .reset_index()
-        .rename(columns={"sector": "Sector"})
-    )
-    grid.columns.name = None
-    order = [
-        "Sector",
-        "outstanding",
-        "good",
-        "requires improvement",
-        "inadequate",
-        "not yet inspected",
-    ]
-    grid = grid[[c for c in order if c in grid.columns]]
-    return pd.DataFrame(counts), grid, latest_as_at
+    return supply_tables[code], grid_tables.get(code, pd.DataFrame()), judged_at
 
 
-def latest_figures(code: str) -> dict:
-    """The latest year of each measure, for the regional comparison."""
-    own = series_of.get(code)
-    new = own[own["series"] == "2020 onwards"] if own is not None else None
-    last = new.sort_values("year").iloc[-1] if new is not None and len(new) else None
-    out = outside_of.get(code)
-    out_last = out.sort_values("year").iloc[-1] if out is not None else None
-    money = spend_of.get(code)
-    ro3 = None
-    if money is not None:
-        ro3 = money[
-            (money["series"] == "Revenue Outturn RO3") & (money["measure"] == "total expenditure")
-        ]
-    ro3_last = ro3.sort_values("financial_year").iloc[-1] if ro3 is not None and len(ro3) else None
-    return {
-        "Children looked after": None if last is None else last["all"],
-        "Share in children's homes": None if last is None else last["share"],
-        "Share of those placed outside": None if out_last is None else out_last["percent"],
-        "Residential care total expenditure": (
-            None if ro3_last is None or pd.isna(ro3_last["gbp"]) else float(ro3_last["gbp"])
-        ),
+listed = arrangements[
+    ["name", "model", "status", "start_year", "end_year", "evidence_grade", "sources"]
+].rename(
+    columns={
+        "name": "Arrangement",
+        "model": "Model",
+        "status": "Status",
+        "start_year": "Start",
+        "end_year": "End",
+        "evidence_grade": "Evidence",
     }
+)
+listed["Start"] = as_text(listed["Start"])
+listed["End"] = as_text(listed["End"])
+members = [
+    {c.strip() for c in f"{a};{lead}".split(";") if c.strip() and c.strip() != "<NA>"}
+    for a, lead in zip(
+        arrangements["authorities"].fillna(""),
+        arrangements["lead_authority"].fillna(""),
+        strict=True,
+    )
+]
+arrangements_of = {}
+for position, codes in enumerate(members):
+    for member in codes:
+        arrangements_of.setdefault(member, []).append(position)
 
 
-latest_of = {code: latest_figures(code) for code in authorities.index}
+def arrangement_rows(code: str) -> pd.DataFrame:
+    return listed.iloc[arrangements_of.get(code, [])].reset_index(drop=True)
+
+
+# the latest year of each measure, for the regional comparison
+def last_of(frame, key, order, columns):
+    return frame.sort_values(order).groupby(key).tail(1).set_index(key)[columns]
+
+
+peer = authorities[["name", "region"]].copy()
+peer = peer.join(
+    last_of(wide[wide["series"] == "2020 onwards"], "area_code", "year", ["all", "share"])
+)
+peer = peer.join(last_of(outside, "area_code", "year", ["percent"]))
+ro3 = spend[(spend["series"] == "Revenue Outturn RO3") & (spend["measure"] == "total expenditure")]
+peer = peer.join(last_of(ro3, "area_code", "financial_year", ["gbp"]))
+peer = peer.rename(
+    columns={
+        "all": "Children looked after",
+        "share": "Share in children's homes",
+        "percent": "Share of those placed outside",
+        "gbp": "Residential care total expenditure",
+    }
+)
 peer_sources = cite(
     placements[placements["series"] == "2020 onwards"],
     outside,
@@ -383,23 +450,24 @@ peer_sources = cite(
 )
 
 
+region_peers = {
+    region: frame.drop(columns=["region"]) for region, frame in peer.groupby("region", sort=False)
+}
+
+
 def peer_table(code: str) -> pd.DataFrame:
-    region = authorities.loc[code, "region"]
-    rows = [
-        {"Authority": info["name"] + (" (this page)" if peer == code else ""), **latest_of[peer]}
-        for peer, info in authorities[authorities["region"] == region].iterrows()
+    table = region_peers[authorities.loc[code, "region"]].copy()
+    table["name"] = [
+        name + (" (this page)" if other == code else "")
+        for other, name in zip(table.index, table["name"], strict=True)
     ]
-    table = pd.DataFrame(rows)
+    table = table.rename(columns={"name": "Authority"}).reset_index(drop=True)
     table.attrs["units"] = {
-        "Share in children's homes": "percent",
-        "Share of those placed outside": "percent",
+        "Share in children's homes": PERCENT,
+        "Share of those placed outside": PERCENT,
         "Residential care total expenditure": "GBP",
     }
     return table
-
-
-def latest_label(frame, column):
-    return None if frame is None or not len(frame) else frame[column].max()
 
 
 profiles = 0
@@ -419,12 +487,11 @@ for code, info in authorities.iterrows():
         show("## Children looked after and children's homes")
         table = placement_table(code)
         if len(table):
-            rows = placements[placements["area_code"] == code]
             show(
                 "Children looked after at 31 March, and those in the series' children's-home "
                 "category. 2011 to 2017 counts secure units, children's homes and hostels; 2020 "
                 "onwards counts secure homes and children's homes: a break in the series, not a "
-                f"change in practice. Source: {cite(rows)}."
+                f"change in practice. Source: {cite(placement_releases[code])}."
             )
             show(table, caption=f"{title}: children looked after and in children's homes")
         else:
@@ -452,7 +519,7 @@ for code, info in authorities.iterrows():
                 "per child divides a year's spending by the children in the children's-home "
                 "category on the following 31 March, so it is only a rough scale: the spending "
                 "line and the count do not cover exactly the same placements. Source: "
-                f"{cite(*frames, placements[placements['area_code'] == code])}."
+                f"{cite(*frames, placement_releases.get(code, set()))}."
             )
             show(table, caption=f"{title}: residential care spending")
         else:
@@ -463,7 +530,7 @@ for code, info in authorities.iterrows():
             show(
                 "Children's homes of every kind registered with Ofsted in the authority's area, "
                 "whoever runs them and whichever authority places children there. Source: "
-                f"{cite(homes_of[code])}."
+                f"{cite(homes_releases[code])}."
             )
             show(counts, caption=f"{title}: children's homes and places by sector")
             show(
