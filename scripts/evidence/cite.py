@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidence.errors import EvidenceError
+from evidence.project import read_text
 
 STYLE = "harvard-cite-them-right"
 LOCALE = "en-GB"
@@ -80,7 +81,7 @@ class Bibliography:
         self.entries: dict[str, Entry] = {}
         files = sorted(Path(references_dir).glob("*.bib"))
         for path in files:
-            text = path.read_text(encoding="utf-8")
+            text = read_text(path)
             library = bibtexparser.parse_string(text)
             for block in library.failed_blocks:
                 line = block.start_line + 1
@@ -123,6 +124,13 @@ class Bibliography:
                     raise EvidenceError(
                         f"line {line}: entry {e.key!r} has year {year!r}; expected four digits "
                         "(or n.d. when no date is known)",
+                        where=str(path),
+                    )
+                urldate = str(fields.get("urldate", "")).strip()
+                if urldate and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", urldate):
+                    raise EvidenceError(
+                        f"line {line}: entry {e.key!r} has urldate {urldate!r}; expected the "
+                        "date the source was accessed as YYYY-MM-DD",
                         where=str(path),
                     )
                 self.entries[e.key] = Entry(e.key, fields, path, line)

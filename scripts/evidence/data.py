@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from evidence.errors import EvidenceError
-from evidence.project import sha256_bytes
+from evidence.project import decode_utf8, read_text, sha256_bytes
 
 DESCRIPTOR = "datapackage.yaml"
 MAX_TABLE_BYTES = 50 * 1024 * 1024  # far above any real table here; stops a runaway file early
@@ -75,19 +75,28 @@ class DataPackage:
     def descriptor(self) -> dict:
         if not self.descriptor_path.is_file():
             raise EvidenceError(f"no {DESCRIPTOR} in data directory {self.dir}")
-        text = self.descriptor_path.read_text(encoding="utf-8")
+        where = str(self.descriptor_path)
+        text = read_text(self.descriptor_path, where)
         try:
             desc = yaml.safe_load(text)
+            lines = _resource_lines(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            line = f", line {mark.line + 1}" if mark else ""
-            raise EvidenceError(f"{self.descriptor_path}{line}: not valid YAML ({exc})") from None
+            at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise EvidenceError(f"{at}not valid YAML ({problem})", where=where) from None
         if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
-            raise EvidenceError(f"{self.descriptor_path}: expected a mapping with 'resources'")
+            raise EvidenceError(
+                "expected a mapping with 'resources', a list of tables", where=where
+            )
+        for index, res in enumerate(desc["resources"]):
+            line = lines[index] if index < len(lines) else None
+            _check_resource(res, index, line, where, self.dir)
         names = [r.get("name") for r in desc["resources"]]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise EvidenceError(f"{self.descriptor_path}: table {dupes[0]!r} is described twice")
+            line = lines[len(names) - 1 - names[::-1].index(dupes[0])]
+            raise EvidenceError(f"line {line}: table {dupes[0]!r} is described twice", where=where)
         return desc
 
     def table_names(self) -> list[str]:
@@ -203,17 +212,116 @@ class DataPackage:
                     yield rownum, column, key
 
 
+FIELD_TYPES = {
+    "string",
+    "integer",
+    "number",
+    "boolean",
+    "date",
+    "year",
+    "datetime",
+    "time",
+    "yearmonth",
+    "duration",
+    "any",
+}
+
+
+def _resource_lines(text: str) -> list[int]:
+    """The line each entry of `resources` starts on, for messages about the descriptor."""
+    node = yaml.compose(text)
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if key.value == "resources" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _check_resource(res, index: int, line: int | None, where: str, data_dir: Path) -> None:
+    """Each table's entry: a name, a CSV path inside the data directory, a list of fields."""
+    at = f"line {line}: " if line else ""
+    label = f"table {index + 1}" if not isinstance(res, dict) or not res.get("name") else None
+    if not isinstance(res, dict):
+        raise EvidenceError(
+            f"{at}{label} is not a mapping; expected name, path and schema", where=where
+        )
+    name = res.get("name")
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name):
+        raise EvidenceError(
+            f"{at}{label or f'table {name!r}'} has no valid name; expected lower-case letters, "
+            "digits, '_', '-' or '.'",
+            where=where,
+        )
+    path = res.get("path")
+    if not isinstance(path, str) or not path.endswith(".csv"):
+        raise EvidenceError(f"{at}table {name!r}: expected a path to a .csv file", where=where)
+    target = (data_dir / path).resolve()
+    if Path(path).is_absolute() or not target.is_relative_to(data_dir):
+        raise EvidenceError(
+            f"{at}table {name!r}: path {path!r} is outside the data directory; expected a file "
+            "name relative to it",
+            where=where,
+        )
+    fields = (
+        (res.get("schema") or {}).get("fields") if isinstance(res.get("schema"), dict) else None
+    )
+    if not isinstance(fields, list) or not fields:
+        raise EvidenceError(
+            f"{at}table {name!r} has no schema.fields; expected a list of columns", where=where
+        )
+    seen = set()
+    for number, f in enumerate(fields, start=1):
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"]:
+            raise EvidenceError(
+                f"{at}table {name!r}, field {number}: expected a mapping with a name", where=where
+            )
+        if f["name"] in seen:
+            raise EvidenceError(
+                f"{at}table {name!r}: column {f['name']!r} is described twice", where=where
+            )
+        seen.add(f["name"])
+        kind = f.get("type", "string")
+        if kind not in FIELD_TYPES:
+            hint = difflib.get_close_matches(str(kind), sorted(FIELD_TYPES), n=1)
+            did = f"; did you mean {hint[0]!r}?" if hint else ""
+            raise EvidenceError(
+                f"{at}table {name!r}, column {f['name']!r}: unknown type {kind!r}{did}",
+                where=where,
+            )
+
+
 def _decode(data: bytes, where: str) -> str:
     if not data.strip():
         raise EvidenceError("file is empty; expected a header row and data rows", where=where)
-    try:
-        return data.decode("utf-8-sig")  # a leading BOM is harmless and dropped
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        byte = data[exc.start : exc.start + 1].hex()
-        hint = " (0xa3 is '£' in Windows-1252)" if byte == "a3" else ""
+    text = decode_utf8(data, where)  # a leading BOM is harmless and dropped
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
         raise EvidenceError(
-            f"line {line}: byte 0x{byte}{hint} is not UTF-8; re-save the file as UTF-8",
+            f"line {line}: contains a NUL byte; expected plain CSV text (is this a binary file?)",
+            where=where,
+        )
+    _check_quotes(text, where)
+    return text
+
+
+def _check_quotes(text: str, where: str) -> None:
+    """A quote opened and never closed swallows the rest of the file; say where it opened."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise EvidenceError(
+                f'line {start}: a quoted field (opened with ") is never closed; '
+                'expected a closing " before the end of the row',
+                where=where,
+            ) from None
+        raise EvidenceError(
+            f"line {reader.line_num}: malformed quoting ({exc}); expected a field with a comma "
+            'or quote to be wrapped in quotes, with "" for a quote inside it',
             where=where,
         ) from None
 
@@ -248,10 +356,19 @@ def _check_schema(package: DataPackage, name: str, where: str) -> None:
         res.setdefault("encoding", "utf-8-sig")
         res.setdefault("format", "csv")
         resources.append(res)
-    with system.use_context(trusted=True):
-        # the whole package, so foreign keys to other tables can be checked
-        frictionless_package = Package({"resources": resources}, basepath=str(package.dir))
-        report = frictionless_package.get_resource(name).validate(limit_errors=1)
+    from frictionless import FrictionlessException
+
+    try:
+        with system.use_context(trusted=True):
+            # the whole package, so foreign keys to other tables can be checked
+            frictionless_package = Package({"resources": resources}, basepath=str(package.dir))
+            report = frictionless_package.get_resource(name).validate(limit_errors=1)
+    except FrictionlessException as exc:
+        raise EvidenceError(
+            f"{package.descriptor_path.name} does not describe this table correctly: "
+            f"{exc.error.message}",
+            where=where,
+        ) from None
     if report.valid:
         return
     errors = report.flatten(["rowNumber", "fieldName", "type", "cell", "note"])
@@ -290,7 +407,7 @@ def _describe(kind, row, field, cell, note, fdesc) -> str:
     if kind == "foreign-key":
         return f"{at}: refers to a value missing from the linked table ({note})"
     if kind == "blank-row":
-        return f"row {row}: is blank"
+        return f"row {row}: is blank; expected a data row (delete the empty line)"
     return f"{at}: {kind} {note}".strip()
 
 

@@ -20,6 +20,31 @@ def sha256_file(path: Path) -> str:
     return sha256_bytes(path.read_bytes())
 
 
+def decode_utf8(data: bytes, where: str) -> str:
+    """Text of a file that must be UTF-8 (a leading BOM is dropped); otherwise one clear error
+    naming the line and the byte, e.g. a file saved as Windows-1252 by a spreadsheet or editor."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        if data.startswith(b"PK\x03\x04"):
+            hint = " (this is a ZIP file such as an Excel workbook; export it as CSV UTF-8)"
+        elif byte == "a3":
+            hint = " (0xa3 is '£' in Windows-1252)"
+        else:
+            hint = ""
+        raise EvidenceError(
+            f"line {line}: byte 0x{byte}{hint} is not UTF-8; re-save the file as UTF-8",
+            where=where,
+        ) from None
+
+
+def read_text(path: Path, where: str | None = None) -> str:
+    """A UTF-8 text file's contents, or an EvidenceError naming the file, line and byte."""
+    return decode_utf8(Path(path).read_bytes(), where or str(path))
+
+
 @dataclass
 class Project:
     root: Path

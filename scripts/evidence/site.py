@@ -6,14 +6,21 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import subprocess
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from evidence.errors import EvidenceError
 
 
 def source_date_epoch(root: Path) -> str:
-    """The last commit's time (never the clock), so sitemaps and dates are reproducible."""
+    """The last commit's time (never the clock), so sitemaps and dates are reproducible.
+    SOURCE_DATE_EPOCH, when set by the caller, wins (the reproducible-builds convention)."""
+    given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if given.isdigit():
+        return given
     try:
         out = subprocess.run(
             ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True
@@ -41,7 +48,9 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path) -> list[str]
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(config_file.parent))
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    # MkDocs dates the sitemap and its .gz from this; set for this build only, never leaked
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(config_file.parent)
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
@@ -55,19 +64,39 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path) -> list[str]
         raise EvidenceError(message, where=str(config_file)) from None
     finally:
         logger.removeHandler(handler)
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
     return handler.messages
+
+
+@contextmanager
+def signals_deferred():
+    """Hold Ctrl-C and SIGTERM while folders are renamed, so a signal cannot land between the
+    two renames of a swap; a signal that came meanwhile is delivered right after."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def swap_into_place(new: Path, target: Path) -> None:
     """Replace `target` with `new` (same filesystem): readers see old or new, never half."""
     target = Path(target)
     old = target.with_name(f".{target.name}-old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    try:
-        os.replace(new, target)
-    except OSError as exc:
-        if old.exists():
-            os.replace(old, target)
-        raise EvidenceError(f"could not move the new {target.name} into place: {exc}") from exc
+    with signals_deferred():
+        if target.exists():
+            os.replace(target, old)
+        try:
+            os.replace(new, target)
+        except OSError as exc:
+            if old.exists():
+                os.replace(old, target)
+            raise EvidenceError(f"could not move the new {target.name} into place: {exc}") from exc
     shutil.rmtree(old, ignore_errors=True)
