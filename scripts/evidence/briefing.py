@@ -39,7 +39,7 @@ import yaml
 
 from evidence.cite import check_keys, reference_list
 from evidence.errors import EvidenceError
-from evidence.render import Renderer, anchor, format_number
+from evidence.render import Renderer, anchor, format_number, unit_suffix
 
 TEMPLATE = Path("briefing") / "briefing.md"
 FIDELITY = Path("briefing") / "fidelity.yaml"
@@ -563,7 +563,9 @@ def diff_states(old: dict, new: dict) -> dict:
 def _show(entry: dict | None) -> str:
     if entry is None:
         return "—"
-    return html.escape(f"{format_number(entry['value'], entry['unit'])} {entry['unit']}".strip())
+    value, unit = entry["value"], entry["unit"]
+    suffix = "" if isinstance(value, str) else unit_suffix(unit)
+    return html.escape(f"{format_number(value, unit)} {suffix}".strip())
 
 
 def changes_page(b: Briefing, old: dict | None, new: dict, old_label: str) -> str:
