@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from pathlib import Path
 
 from evidence.project import sha256_bytes
@@ -36,10 +37,33 @@ def write_bundle(target: Path, cache_dir: Path) -> None:
     target.write_bytes(cached.read_bytes())
 
 
+_svg_cache: Path | None = None  # set per build by use_cache(); None renders every time
+
+
+def use_cache(cache_dir: Path | None) -> None:
+    """Keep rendered SVGs under cache_dir/svg, keyed by spec and vl-convert version: a rebuild
+    renders only charts it has not drawn before (each takes vl-convert a few tenths of a second)."""
+    global _svg_cache
+    _svg_cache = Path(cache_dir) / "svg" if cache_dir else None
+
+
 def render_svg(spec: dict) -> str:
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(spec)
+    cached = None
+    if _svg_cache is not None:
+        version = getattr(vl_convert, "__version__", "") or vl_convert.get_vega_embed_version()
+        key = sha256_bytes((version + json.dumps(spec, sort_keys=True)).encode())
+        cached = _svg_cache / f"{key}.svg"
+        if cached.is_file():
+            return cached.read_text(encoding="utf-8")
+    svg = vl_convert.vegalite_to_svg(spec)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(svg, encoding="utf-8")
+        tmp.replace(cached)
+    return svg
 
 
 def chart_html(spec: dict, description: str, svg_href: str, spec_href: str) -> str:

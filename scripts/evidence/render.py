@@ -460,6 +460,7 @@ class Renderer:
         target.write_text(text, encoding="utf-8")
 
     def render_all(self, cache_dir: Path, package=None) -> None:
+        charts.use_cache(cache_dir)
         self.package = package  # table titles and sources for the charts' Sources tabs
         docs = self.project.docs_dir
         for path in sorted(docs.rglob("*")):
