@@ -795,6 +795,7 @@ def run_bench(
         report["workdir"] = str(work) if keep else None
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
+    report["machine"]["load_average_at_end"] = list(os.getloadavg())
     report_path = report_path or root / "bench-report.json"
     report_path.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(format_table(report))
@@ -913,4 +914,10 @@ def format_table(report: dict) -> str:
         f"Python {mach['python']}; medians of {report['settings']['slow_runs']} (slow) / "
         f"{report['settings']['fast_runs']} (fast) runs"
     )
+    loads = [mach.get("load_average_at_start"), mach.get("load_average_at_end")]
+    if all(loads):
+        lines.append(
+            f"load average (1 min) at start {loads[0][0]:.1f}, at end {loads[1][0]:.1f}: "
+            "above the core count the machine was shared, so read the ratios"
+        )
     return "\n".join(lines)
