@@ -14,7 +14,10 @@ function upgradeCharts() {
     window.vegaEmbed(target, spec, { actions: false, renderer: "svg" }).then(() => {
       if (fallback) fallback.hidden = true;
       figure.dataset.upgraded = "1";
-    }).catch(() => target.remove());
+    }).catch(() => {
+      target.remove();
+      figure.dataset.failed = "1"; // the static SVG stays in place
+    });
   });
 }
 if (document.readyState === "loading") {

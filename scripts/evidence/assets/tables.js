@@ -62,3 +62,34 @@ if (document.readyState === "loading") {
 } else {
   enhanceTables();
 }
+
+// A table wider than the screen scrolls sideways; keyboard users must be able to reach and
+// scroll it too (WCAG 2.1.1), so an overflowing table box becomes a focusable, named region.
+function markScrollingTables() {
+  document.querySelectorAll(".evidence-table").forEach((box) => {
+    const caption = box.querySelector("caption");
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      const name = caption ? caption.textContent.trim() : "";
+      box.setAttribute("aria-label", name ? `Table: ${name}` : "Table (scrolls sideways)");
+    } else if (box.getAttribute("role") === "region") {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches(".tabbed-set > input")) markScrollingTables(); // a tab was shown
+});
+let scrollingTablesTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(scrollingTablesTimer);
+  scrollingTablesTimer = setTimeout(markScrollingTables, 150);
+});
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", markScrollingTables);
+} else {
+  markScrollingTables();
+}
