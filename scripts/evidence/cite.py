@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidence.errors import EvidenceError
-from evidence.project import read_text
+from evidence.project import display, read_text
 
 STYLE = "harvard-cite-them-right"
 LOCALE = "en-GB"
@@ -92,11 +92,11 @@ class Bibliography:
                     raise EvidenceError(
                         f"line {line}: citation key {key!r} is defined twice"
                         + (f" (first at line {first.line})" if first else ""),
-                        where=str(path),
+                        where=display(path),
                     )
                 raise EvidenceError(
                     f"line {line}: cannot read this entry (unbalanced braces or a missing comma?)",
-                    where=str(path),
+                    where=display(path),
                 )
             for e in library.entries:
                 line = e.start_line + 1
@@ -104,34 +104,34 @@ class Bibliography:
                     first = self.entries[e.key]
                     raise EvidenceError(
                         f"line {line}: citation key {e.key!r} is defined twice "
-                        f"(first at {first.file}, line {first.line})",
-                        where=str(path),
+                        f"(first at {display(first.file)}, line {first.line})",
+                        where=display(path),
                     )
                 fields = {k.lower(): f.value for k, f in e.fields_dict.items()}
                 fields["ENTRYTYPE"] = e.entry_type.lower()
                 for name in REQUIRED:
                     if not str(fields.get(name, "")).strip():
                         raise EvidenceError(
-                            f"line {line}: entry {e.key!r} has no {name}", where=str(path)
+                            f"line {line}: entry {e.key!r} has no {name}", where=display(path)
                         )
                 if not any(str(fields.get(a, "")).strip() for a in AUTHORS):
                     raise EvidenceError(
                         f"line {line}: entry {e.key!r} has no author or organization",
-                        where=str(path),
+                        where=display(path),
                     )
                 year = str(fields["year"]).strip()
                 if not (re.fullmatch(r"\d{4}", year) or year == "n.d."):
                     raise EvidenceError(
                         f"line {line}: entry {e.key!r} has year {year!r}; expected four digits "
                         "(or n.d. when no date is known)",
-                        where=str(path),
+                        where=display(path),
                     )
                 urldate = str(fields.get("urldate", "")).strip()
                 if urldate and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", urldate):
                     raise EvidenceError(
                         f"line {line}: entry {e.key!r} has urldate {urldate!r}; expected the "
                         "date the source was accessed as YYYY-MM-DD",
-                        where=str(path),
+                        where=display(path),
                     )
                 self.entries[e.key] = Entry(e.key, fields, path, line)
         self._formatted: dict[str, str] | None = None

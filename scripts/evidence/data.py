@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from evidence.errors import EvidenceError
-from evidence.project import decode_utf8, read_text, sha256_bytes
+from evidence.project import decode_utf8, display, read_text, sha256_bytes
 
 DESCRIPTOR = "datapackage.yaml"
 MAX_TABLE_BYTES = 50 * 1024 * 1024  # far above any real table here; stops a runaway file early
@@ -74,8 +74,8 @@ class DataPackage:
     @cached_property
     def descriptor(self) -> dict:
         if not self.descriptor_path.is_file():
-            raise EvidenceError(f"no {DESCRIPTOR} in data directory {self.dir}")
-        where = str(self.descriptor_path)
+            raise EvidenceError(f"no {DESCRIPTOR} in data directory {display(self.dir)}")
+        where = display(self.descriptor_path)
         text = read_text(self.descriptor_path, where)
         try:
             desc = yaml.safe_load(text)
@@ -84,6 +84,9 @@ class DataPackage:
             mark = getattr(exc, "problem_mark", None)
             at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
             problem = getattr(exc, "problem", None) or str(exc)
+            context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+            if context and start:
+                problem += f", {context} at line {start.line + 1}, column {start.column + 1}"
             raise EvidenceError(f"{at}not valid YAML ({problem})", where=where) from None
         if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
             raise EvidenceError(

@@ -20,6 +20,16 @@ def sha256_file(path: Path) -> str:
     return sha256_bytes(path.read_bytes())
 
 
+def display(path: Path) -> str:
+    """A path as a user at the command line knows it: relative to the working folder when inside
+    it (usually the project), else absolute."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
 def decode_utf8(data: bytes, where: str) -> str:
     """Text of a file that must be UTF-8 (a leading BOM is dropped); otherwise one clear error
     naming the line and the byte, e.g. a file saved as Windows-1252 by a spreadsheet or editor."""
@@ -42,7 +52,7 @@ def decode_utf8(data: bytes, where: str) -> str:
 
 def read_text(path: Path, where: str | None = None) -> str:
     """A UTF-8 text file's contents, or an EvidenceError naming the file, line and byte."""
-    return decode_utf8(Path(path).read_bytes(), where or str(path))
+    return decode_utf8(Path(path).read_bytes(), where or display(path))
 
 
 @dataclass

@@ -123,7 +123,11 @@ def execute(path: Path, session: api.Session) -> dict:
         session.displays = []
         out = io.StringIO()
         try:
-            tree = ast.parse(cell["source"], filename=str(path))
+            try:
+                tree = ast.parse(cell["source"], filename=str(path))
+            except SyntaxError as exc:  # report the file's line, not the cell's
+                exc.lineno = (exc.lineno or 1) + cell["line"] - 1
+                raise
             ast.increment_lineno(tree, cell["line"] - 1)
             last = None
             if tree.body and isinstance(tree.body[-1], ast.Expr):
@@ -180,7 +184,13 @@ class _CellError(Exception):
         text = "".join(traceback.format_list(frames))
         text += "".join(traceback.format_exception_only(type(exc), exc))
         self.traceback = text
-        self.summary = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        if isinstance(exc, SyntaxError):
+            self.line = exc.lineno
+            self.summary = f"SyntaxError: {exc.msg}"
+        elif isinstance(exc, EvidenceError):  # the API's own message says it all
+            self.summary = str(exc)
+        else:
+            self.summary = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         super().__init__(self.summary)
 
 
@@ -338,9 +348,11 @@ def run_child(project: Project, package, script: Path, timeout: float) -> dict:
                 where=project.rel(script),
             ) from None
         if not out.is_file():
-            detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+            detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:]
+            said = f": {detail[0]}" if detail else " and printed nothing"
             raise EvidenceError(
-                f"the analysis process failed before writing a record: {detail[0]}",
+                "the analysis process failed before writing a record "
+                f"(exit status {proc.returncode}){said}",
                 where=project.rel(script),
             )
         record = json.loads(out.read_text(encoding="utf-8"))

@@ -1,0 +1,348 @@
+"""Hostile input: each bad file ends the build with one clear message (file, line or row, column,
+what was expected), a non-zero exit and site/ exactly as it was; or it is rendered safely.
+
+Every case lists, next to it, the message the user sees (stderr, after "error: ", run from the
+project folder). The tests assert that message, so this file is also the catalogue of errors.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURE, evidence
+from evidence.cli import main
+from evidence.render import content_hash
+
+DATA = "analyses/data"
+HEADER = "id,model,weekly_price_gbp,start_year,end_year,note,sources\n"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """The fixture project, built once (site/, build/ and the analysis cache)."""
+    root = tmp_path_factory.mktemp("hostile") / "mini"
+    shutil.copytree(FIXTURE, root)
+    assert main(["--project", str(root), "build"]) == 0
+    return root
+
+
+@pytest.fixture
+def project(base, tmp_path, monkeypatch):
+    """A private copy of the built fixture; commands run from its folder, as a user would."""
+    root = tmp_path / "mini"
+    shutil.copytree(base, root)
+    monkeypatch.chdir(root)
+    return root
+
+
+# ---- ways to break a project -------------------------------------------------------------------
+
+
+def append(rel, text):
+    def apply(root):
+        path = root / rel
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+    return apply
+
+
+def replace(rel, old, new):
+    def apply(root):
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return apply
+
+
+def write(rel, content: bytes | str):
+    def apply(root):
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+
+    return apply
+
+
+def large_file(root):
+    """A 60 MB table (sparse, so the test stays fast): refused before it is read."""
+    with open(root / DATA / "homes.csv", "ab") as handle:
+        handle.truncate(60 * 1024 * 1024)
+
+
+def cp1252(rel, text):
+    return write(rel, text.encode("cp1252"))
+
+
+PRICES = f"{DATA}/prices.csv"
+HOMES = f"{DATA}/homes.csv"
+DESC = f"{DATA}/datapackage.yaml"
+BIB = "references/refs.bib"
+PAGE = "docs/index.md"
+ANALYSIS = "analyses/homes.py"
+ENTRY = (
+    "@misc{{{key},\n  author = {{{{Someone}}}},\n  title = {{A title}},\n  year = {{2020}},"
+    "{extra}\n}}\n"
+)
+CELL = "\n# %%\n"
+
+# (id, how to break the project, the message the user sees, extra arguments to `evidence build`)
+CASES = [
+    # ---- tables -------------------------------------------------------------------------------
+    ("ragged-row", append(PRICES, "d,block,1,2015,2016,x,cma2022final,EXTRA\n"),
+     "analyses/data/prices.csv: row 5: has more cells than the header's columns"),
+    ("short-row", append(PRICES, "d,block,1\n"),
+     "analyses/data/prices.csv: row 5, column 'start_year': row has fewer cells than the "
+     "header's columns"),
+    ("missing-header", replace(PRICES, ",sources\n", "\n"),
+     "analyses/data/prices.csv: line 1: missing column 'sources' (expected columns: id, model, "
+     "weekly_price_gbp, start_year, end_year, note, sources)"),
+    ("misspelt-header", replace(PRICES, "weekly_price_gbp", "weekly_prize_gbp"),
+     "analyses/data/prices.csv: line 1: unexpected column 'weekly_prize_gbp'; did you mean "
+     "'weekly_price_gbp'?"),
+    ("header-out-of-order", replace(PRICES, "id,model", "model,id"),
+     "analyses/data/prices.csv: line 1: columns are out of order; expected: id, model, "
+     "weekly_price_gbp, start_year, end_year, note, sources"),
+    ("cp1252-pound", cp1252(PRICES, HEADER + "a,block,1,2015,2016,costs £5 a week,\n"),
+     "analyses/data/prices.csv: line 2: byte 0xa3 (0xa3 is '£' in Windows-1252) is not UTF-8; "
+     "re-save the file as UTF-8"),
+    ("excel-workbook-as-csv", write(HOMES, b"PK\x03\x04\x14\x00\x06\x00\x00!\x00\xb5U0#"),
+     "analyses/data/homes.csv: line 1: byte 0xb5 (this is a ZIP file such as an Excel workbook; "
+     "export it as CSV UTF-8) is not UTF-8; re-save the file as UTF-8"),
+    ("nul-bytes", write(HOMES, "area,homes\nNorth,1\x00\x00\n"),
+     "analyses/data/homes.csv: line 2: contains a NUL byte; expected plain CSV text (is this a "
+     "binary file?)"),
+    ("empty-file", write(HOMES, b""),
+     "analyses/data/homes.csv: file is empty; expected a header row and data rows"),
+    ("whitespace-only-file", write(HOMES, "\n  \n"),
+     "analyses/data/homes.csv: file is empty; expected a header row and data rows"),
+    ("blank-line", write(HOMES, "area,homes\nNorth,10\n\nSouth,12\n"),
+     "analyses/data/homes.csv: row 3: is blank; expected a data row (delete the empty line)"),
+    ("unclosed-quote", append(PRICES, 'd,block,1,2015,2016,"never closed,cma2022final\n'),
+     "analyses/data/prices.csv: line 5: a quoted field (opened with \") is never closed; "
+     'expected a closing " before the end of the row'),
+    ("text-after-quote", append(PRICES, 'd,block,1,2015,2016,"quoted"then text,cma2022final\n'),
+     "analyses/data/prices.csv: line 5: malformed quoting (',' expected after '\"'); expected a "
+     'field with a comma or quote to be wrapped in quotes, with "" for a quote inside it'),
+    ("unknown-category", append(PRICES, "d,blok,1,2015,2016,x,cma2022final\n"),
+     "analyses/data/prices.csv: row 5, column 'model': 'blok' is not allowed; expected one of: "
+     "block, spot"),
+    ("negative-price", append(PRICES, "d,block,-400,2015,2016,x,cma2022final\n"),
+     "analyses/data/prices.csv: row 5, column 'weekly_price_gbp': '-400' is below the minimum 0"),
+    ("non-numeric-price", append(PRICES, "d,block,£400,2015,2016,x,cma2022final\n"),
+     "analyses/data/prices.csv: row 5, column 'weekly_price_gbp': expected a number, got '£400'"),
+    ("start-after-end", append(PRICES, "d,block,1,2020,2016,x,cma2022final\n"),
+     "analyses/data/prices.csv: row 5, column 'end_year': 2016 comes before start_year 2020; "
+     "expected end_year >= start_year"),
+    ("duplicate-id", append(PRICES, "a,block,1,2015,2016,x,cma2022final\n"),
+     "analyses/data/prices.csv: row 5, column 'id': 'a' duplicates an earlier row; values in this "
+     "column must be unique"),
+    ("missing-required", append(PRICES, ",block,1,2015,2016,x,cma2022final\n"),
+     "analyses/data/prices.csv: row 5, column 'id': a value is required"),
+    ("decimal-for-whole-number", append(HOMES, "East,12.5\n"),
+     "analyses/data/homes.csv: row 4, column 'homes': expected a whole number, got '12.5'"),
+    ("very-large-file", large_file,
+     "analyses/data/homes.csv: file is 63 MB; a table may be at most 52 MB"),
+    ("table-file-missing", lambda root: (root / HOMES).unlink(),
+     "analyses/data/homes.csv: table 'homes' is described but its file is missing"),
+    ("unknown-key-in-table", append(PRICES, "d,block,1,2015,2016,x,nosuchsource\n"),
+     "analyses/data/prices.csv: row 5, column 'sources': unknown citation key 'nosuchsource' "
+     "(not in references/*.bib)"),
+    ("not-a-key-in-table", append(PRICES, "d,block,1,2015,2016,x,see the CMA report\n"),
+     "analyses/data/prices.csv: row 5, column 'sources': 'see the CMA report' is not a citation "
+     "key"),
+    # ---- the data package -----------------------------------------------------------------------
+    ("datapackage-bad-yaml", append(DESC, "  - name: [broken\n"),
+     "analyses/data/datapackage.yaml: line 23, column 1: not valid YAML (expected ',' or ']', "
+     "but got '<stream end>', while parsing a flow sequence at line 22, column 11)"),
+    ("datapackage-no-resources", write(DESC, "name: fixture\n"),
+     "analyses/data/datapackage.yaml: expected a mapping with 'resources', a list of tables"),
+    ("datapackage-no-schema", replace(DESC, "    schema:\n      fields:\n        - {name: area",
+                                      "    x-schema:\n      fields:\n        - {name: area"),
+     "analyses/data/datapackage.yaml: line 16: table 'homes' has no schema.fields; expected a "
+     "list of columns"),
+    ("datapackage-unknown-type", replace(DESC, "{name: homes, type: integer}",
+                                         "{name: homes, type: integr}"),
+     "analyses/data/datapackage.yaml: line 16: table 'homes', column 'homes': unknown type "
+     "'integr'; did you mean 'integer'?"),
+    ("datapackage-path-outside", replace(DESC, "path: homes.csv", "path: ../../../etc/hosts.csv"),
+     "analyses/data/datapackage.yaml: line 16: table 'homes': path '../../../etc/hosts.csv' is "
+     "outside the data directory; expected a file name relative to it"),
+    ("datapackage-table-twice", replace(DESC, "  - name: homes", "  - name: prices"),
+     "analyses/data/datapackage.yaml: line 16: table 'prices' is described twice"),
+    # ---- references and citations ---------------------------------------------------------------
+    ("unknown-key-in-page", append(PAGE, "\nAs shown [@nosuchkey, p. 2].\n"),
+     "docs/index.md: line 6: unknown citation key 'nosuchkey' (not in references/*.bib)"),
+    ("unknown-key-in-analysis", replace(ANALYSIS, "[@ofsted2023]", "[@ofsted2032]"),
+     "analyses/homes.py: line 3: unknown citation key 'ofsted2032' (not in references/*.bib)"),
+    ("duplicate-key", append(BIB, "\n" + ENTRY.format(key="ofsted2023", extra="")),
+     "references/refs.bib: line 18: citation key 'ofsted2023' is defined twice"),
+    ("duplicate-key-across-files", write("references/more.bib", ENTRY.format(key="ofsted2023",
+                                                                             extra="")),
+     "references/refs.bib: line 11: citation key 'ofsted2023' is defined twice (first at "
+     "references/more.bib, line 1)"),
+    ("bib-unbalanced-braces", append(BIB, "\n@misc{broken,\n  title = {unclosed, year = {2020}\n"),
+     "references/refs.bib: line 18: cannot read this entry (unbalanced braces or a missing "
+     "comma?)"),
+    ("bib-missing-title", append(BIB, "\n@misc{x, author = {{A}}, year = {2020}}\n"),
+     "references/refs.bib: line 18: entry 'x' has no title"),
+    ("bib-missing-author", append(BIB, "\n@misc{x, title = {T}, year = {2020}}\n"),
+     "references/refs.bib: line 18: entry 'x' has no author or organization"),
+    ("bib-bad-year", append(BIB, "\n" + ENTRY.format(key="x", extra="").replace("2020", "20")),
+     "references/refs.bib: line 18: entry 'x' has year '20'; expected four digits (or n.d. when "
+     "no date is known)"),
+    ("bib-bad-urldate", append(BIB, "\n" + ENTRY.format(key="x", extra=" urldate = {25/11/2026},")),
+     "references/refs.bib: line 18: entry 'x' has urldate '25/11/2026'; expected the date the "
+     "source was accessed as YYYY-MM-DD"),
+    ("bib-cp1252", cp1252("references/more.bib", ENTRY.format(key="x", extra=" note = {£5},")),
+     "references/more.bib: line 4: byte 0xa3 (0xa3 is '£' in Windows-1252) is not UTF-8; "
+     "re-save the file as UTF-8"),
+    # ---- pages ----------------------------------------------------------------------------------
+    ("missing-result-in-page", append(PAGE, '\nSaving: {{ result("prices.saving") }}.\n'),
+     "docs/index.md: line 6: no result named 'prices.saving' (published results: see "
+     "results.md)"),
+    ("bad-jinja-in-page", append(PAGE, '\nSaving: {{ result("prices.mean_price" }}.\n'),
+     "docs/index.md: line 6: unexpected '}', expected ')'"),
+    ("undefined-name-in-page", append(PAGE, "\nSaving: {{ saving }}.\n"),
+     "docs/index.md: line 6: 'saving' is undefined"),
+    ("non-utf8-page", cp1252(PAGE, "# Home\n\nPrices from £4,000 a week.\n"),
+     "docs/index.md: line 3: byte 0xa3 (0xa3 is '£' in Windows-1252) is not UTF-8; re-save the "
+     "file as UTF-8"),
+    # ---- analyses -------------------------------------------------------------------------------
+    ("analysis-raises", append(ANALYSIS, CELL + "x = 1\nraise ValueError('no homes')\n"),
+     "analyses/homes.py: cell 3, line 14: ValueError: no homes"),
+    ("analysis-never-ends", append(ANALYSIS, CELL + "while True:\n    pass\n"),
+     "analyses/homes.py: did not finish within 2 s (the per-analysis time limit; raise it with "
+     "--timeout)", ["--timeout", "2"]),
+    ("reads-data-behind-loader", append(ANALYSIS, CELL + "open('analyses/data/prices.csv')\n"),
+     "load tables by name with load('prices') so the build knows what the analysis read"),
+    ("pandas-reads-data-behind-loader",
+     append(ANALYSIS, CELL + "import pandas as pd\npd.read_csv('analyses/data/prices.csv')\n"),
+     "load tables by name with load('prices') so the build knows what the analysis read"),
+    ("load-unknown-table", append(ANALYSIS, CELL + "load('home')\n"),
+     "Did you mean 'homes'?"),
+    ("analysis-syntax-error", append(ANALYSIS, CELL + "total = (1 +\n"),
+     "analyses/homes.py: cell 3, line 13: SyntaxError: '(' was never closed"),
+    ("result-not-a-number", append(ANALYSIS, CELL + "publish('homes.bad', float('nan'), "
+                                   "unit='homes', description='x')\n"),
+     "analyses/homes.py: cell 3, line 13: result value nan is not a finite "
+     "number"),
+    ("result-published-twice", append(ANALYSIS, CELL + "publish('homes.count', 1, unit='homes', "
+                                      "description='again')\n"),
+     "analyses/homes.py: cell 3, line 13: result 'homes.count' is published "
+     "twice"),
+    ("result-in-two-analyses", write("analyses/other.py", "# %%\nfrom evidence import publish\n"
+                                     "publish('homes.count', 1, unit='homes', description='x')\n"),
+     "result 'homes.count' is published by both analyses/homes.py and analyses/other.py"),
+    ("non-utf8-analysis", cp1252(ANALYSIS, "# %% [markdown]\n# Homes at £4,000\n"),
+     "analyses/homes.py: line 2: byte 0xa3 (0xa3 is '£' in Windows-1252) is not UTF-8; re-save "
+     "the file as UTF-8"),
+    ("analysis-process-dies", append(ANALYSIS, CELL + "import os\nos._exit(3)\n"),
+     "analyses/homes.py: the analysis process failed before writing a record (exit status 3)"),
+]  # fmt: skip
+
+
+def temp_folders(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if p.name.startswith((".site-", ".build-")))
+
+
+@pytest.mark.parametrize(
+    "breaker, message, args",
+    [(c[1], c[2], c[3] if len(c) > 3 else []) for c in CASES],
+    ids=[c[0] for c in CASES],
+)
+def test_bad_input_stops_the_build_with_one_clear_message(project, capsys, breaker, message, args):
+    before = content_hash(project / "site"), content_hash(project / "build")
+    breaker(project)
+    status, err = evidence(project, "build", *args, capsys=capsys)
+    assert status != 0
+    errors = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, err
+    assert message in err, f"expected: {message}\ngot: {err}"
+    assert (content_hash(project / "site"), content_hash(project / "build")) == before
+    assert temp_folders(project) == []
+
+
+def test_there_are_at_least_thirty_hostile_cases():
+    assert len(CASES) >= 30 and len({c[0] for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize(
+    "case", ["ragged-row", "datapackage-bad-yaml", "bib-unbalanced-braces", "unknown-key-in-page"]
+)
+def test_check_reports_the_same_message_without_building(project, capsys, case):
+    _, breaker, message = next(c for c in CASES if c[0] == case)[:3]
+    breaker(project)
+    status, err = evidence(project, "check", capsys=capsys)
+    assert status == 1 and message in err
+
+
+# ---- rendered safely ---------------------------------------------------------------------------
+
+SCRIPT = "<script>alert('x')</script>"
+HOSTILE_ROWS = (
+    f'd,spot,1,2015,2016,"{SCRIPT}",cma2022final\n'
+    'e,spot,2,2015,2016,"<img src=x onerror=alert(1)>",cma2022final\n'
+    "f,spot,3,2015,2016,+SUM(A1:A2),cma2022final\n"
+    "g,spot,4,2015,2016,-2+3,cma2022final\n"
+    "h,spot,5,2015,2016,\"@cmd|' /C calc'!A0\",cma2022final\n"
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    """The fixture with script, markup and formulas in text fields, a BOM on a table, markup in a
+    source's note and in a result's description: it builds, and all of it is inert."""
+    root = tmp_path_factory.mktemp("safe") / "mini"
+    shutil.copytree(FIXTURE, root)
+    append(PRICES, HOSTILE_ROWS)(root)
+    homes = root / HOMES
+    homes.write_bytes(b"\xef\xbb\xbf" + homes.read_bytes())
+    replace(BIB, "note = {Fixture entry.}", f"note = {{Fixture {SCRIPT} entry.}}")(root)
+    replace(ANALYSIS, 'description="homes in all areas"', f'description="homes {SCRIPT}"')(root)
+    assert main(["--project", str(root), "build"]) == 0
+    return root / "site"
+
+
+def page(site, name):
+    return (site / name / "index.html").read_text(encoding="utf-8")
+
+
+SAFE = {
+    # where the hostile text lands -> what must not be there, what must be there instead
+    "script-in-table-cell": ("prices", SCRIPT, "&lt;script&gt;alert("),
+    "img-onerror-in-table-cell": ("prices", "<img src=x onerror", "&lt;img src=x onerror"),
+    "script-in-note-on-references": ("references", SCRIPT, "&lt;script&gt;"),
+    "script-in-result-description-on-results": ("results", SCRIPT, "&lt;script&gt;"),
+    "script-in-result-description-in-title": ("", SCRIPT, "homes &lt;script&gt;"),
+}
+
+
+@pytest.mark.parametrize("where, raw, escaped", SAFE.values(), ids=SAFE.keys())
+def test_markup_in_text_is_escaped_on_the_page(hostile_site, where, raw, escaped):
+    text = page(hostile_site, where) if where else (hostile_site / "index.html").read_text()
+    assert raw not in text
+    assert escaped in text
+
+
+FORMULAS = ["'+SUM(A1:A2)", "'-2+3", "'@cmd|' /C calc'!A0", "'=1+2"]
+
+
+@pytest.mark.parametrize("download", ["downloads/prices-table-1.csv", "data/prices.csv"])
+def test_formula_cells_are_neutralised_in_csv_downloads(hostile_site, download):
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO((hostile_site / download).read_text(encoding="utf-8"))))
+    notes = [row[5] for row in rows[1:]]
+    for formula in FORMULAS:
+        assert formula in notes, (formula, notes)
+    assert not [c for row in rows for c in row if c[:1] in ("=", "+", "-", "@")]
+
+
+def test_a_bom_on_a_table_is_harmless(hostile_site):
+    results = json.loads((hostile_site / "results.json").read_text())
+    assert results["homes.count"]["value"] == 22  # the first column was read as 'area'
