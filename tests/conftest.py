@@ -80,3 +80,9 @@ def shipped_site(tmp_path_factory):
         else:
             os.environ["SOURCE_DATE_EPOCH"] = before
     return root / "site"
+
+
+def pytest_configure(config):
+    # `slow`: full builds of the shipped project; still part of scripts/test (deselect with
+    # `scripts/test -m "not slow"` for a quick loop)
+    config.addinivalue_line("markers", "slow: builds the whole shipped project (tens of seconds)")
