@@ -60,6 +60,9 @@ def shipped_site(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("shipped") / "project"
     shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(*_NOT_PROJECT))
+    lock = ROOT / "tests" / "a11y" / "package-lock.json"  # the accessibility statement names it
+    (root / lock.parent.relative_to(ROOT)).mkdir(parents=True)
+    shutil.copy(lock, root / lock.relative_to(ROOT))
     if (ROOT / ".cache" / "evidence" / "analyses").is_dir():  # reuse unchanged analyses
         shutil.copytree(
             ROOT / ".cache" / "evidence",

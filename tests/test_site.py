@@ -1,0 +1,338 @@
+"""The built site as readers get it: nothing from other hosts, every chart in its four tabs with a
+description, downloads (CSV, spec, executed notebook), source links, the home page and the
+accessibility statement; and the same generated tree builds with Zensical where it is installed."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from conftest import evidence
+
+# ---- nothing from another host ---------------------------------------------------------------
+
+
+class _Refs(HTMLParser):
+    """URLs a page makes the browser fetch: scripts, stylesheets, fonts, images, frames, media."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+        self.styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        rel = a.get("rel", "").lower().split()
+        if tag == "script" and a.get("src"):
+            self.urls.append(("script", a["src"]))
+        if (
+            tag == "link"
+            and a.get("href")
+            and set(rel)
+            & {
+                "stylesheet",
+                "preload",
+                "modulepreload",
+                "icon",
+                "prefetch",
+                "preconnect",
+                "dns-prefetch",
+                "manifest",
+            }
+        ):
+            self.urls.append((f"link rel={'/'.join(rel)}", a["href"]))
+        if tag in ("img", "iframe", "source", "video", "audio", "embed", "track", "input"):
+            for key in ("src", "poster", "data"):
+                if a.get(key):
+                    self.urls.append((tag, a[key]))
+            for part in a.get("srcset", "").split(","):
+                if part.strip():
+                    self.urls.append((f"{tag} srcset", part.split()[0]))
+        if tag == "object" and a.get("data"):
+            self.urls.append(("object", a["data"]))
+        if a.get("style"):
+            self.styles.append(a["style"])
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.styles.append(data)
+
+
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
+
+
+def _foreign(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return bool(parts.netloc) or parts.scheme in ("http", "https", "ftp", "ws", "wss")
+
+
+def foreign_references(site: Path) -> list[str]:
+    """Every reference in the built site to something on another host."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        parser = _Refs()
+        parser.feed(page.read_text(encoding="utf-8"))
+        rel = page.relative_to(site)
+        found += [f"{rel}: {kind} {url}" for kind, url in parser.urls if _foreign(url)]
+        for css in parser.styles:
+            for m in CSS_URL.finditer(css):
+                if _foreign(m.group(1) or m.group(2)):
+                    found.append(f"{rel}: inline style url {m.group(1) or m.group(2)}")
+    for sheet in sorted(site.rglob("*.css")):
+        for m in CSS_URL.finditer(sheet.read_text(encoding="utf-8", errors="replace")):
+            url = m.group(1) or m.group(2)
+            if _foreign(url):
+                found.append(f"{sheet.relative_to(site)}: css {url}")
+    return found
+
+
+def test_the_scanner_finds_foreign_references(tmp_path):
+    (tmp_path / "a.html").write_text(
+        '<script src="https://cdn.example/x.js"></script><link rel="stylesheet" '
+        'href="//fonts.example/css"><img srcset="a.png 1x, https://x.example/b.png 2x">'
+        '<iframe src="http://x.example/"></iframe><div style="background:url(https://x.example/i)">'
+        '<a href="https://example.org/">a link is not a fetch</a>'
+    )
+    (tmp_path / "s.css").write_text("@font-face{src:url('https://fonts.example/f.woff2')}")
+    found = foreign_references(tmp_path)
+    assert len(found) == 6, found
+
+
+@pytest.mark.parametrize("which", ["built_mini", "shipped_site"])
+def test_no_built_page_references_another_host(which, request):
+    site = request.getfixturevalue(which)
+    site = site / "site" if which == "built_mini" else site
+    assert list(site.rglob("*.html"))
+    assert foreign_references(site) == []
+
+
+def test_search_works_offline(shipped_site):
+    """Material's search: a local index and a local worker script, no other host."""
+    index = json.loads((shipped_site / "search" / "search_index.json").read_text())
+    assert len(index["docs"]) > 10
+    workers = list((shipped_site / "assets" / "javascripts" / "workers").glob("search*.js"))
+    assert workers
+    for worker in workers:
+        text = worker.read_text(encoding="utf-8")
+        assert not re.search(r"importScripts\(\s*['\"](?:https?:)?//", text)
+
+
+def test_no_page_asks_github_for_repository_facts(shipped_site):
+    """Material's repository widget fetches api.github.com; overrides/partials/source.html
+    keeps the link without the widget."""
+    home = (shipped_site / "index.html").read_text(encoding="utf-8")
+    assert 'class="md-source"' in home
+    assert 'data-md-component="source"' not in home
+
+
+# ---- charts ----------------------------------------------------------------------------------
+
+
+def _chart_pages(site: Path):
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if 'class="evidence-chart"' in text:
+            yield page, text
+
+
+@pytest.mark.parametrize("which", ["built_mini", "shipped_site"])
+def test_every_chart_has_four_tabs_a_description_and_downloads(which, request):
+    site = request.getfixturevalue(which)
+    site = site / "site" if which == "built_mini" else site
+    charts = 0
+    for page, text in _chart_pages(site):
+        figures = text.count('<figure class="evidence-chart"')
+        sets = text.split('<div class="tabbed-set tabbed-alternate evidence-tabs"')[1:]
+        assert len(sets) == figures, page
+        for block in sets:
+            charts += 1
+            labels = re.findall(r"<label for=\"[^\"]+\">([^<]*)</label>", block.split("</div>")[0])
+            assert labels == ["Chart", "Table", "Sources", "Download"], (page, labels)
+            alt = re.search(
+                r'<img class="evidence-chart-fallback" src="[^"]+" alt="([^"]*)"', block
+            )
+            assert alt and alt.group(1).strip(), page
+            caption = re.search(r"<figcaption>(.*?)</figcaption>", block, re.S)
+            assert caption and caption.group(1).strip(), page
+            assert "<caption>" in block and 'scope="col"' in block  # the Table tab
+            assert "Drawn by cell" in block  # the Sources tab
+            for href in re.findall(r'<a href="([^"]+)" download>', block):
+                target = urljoin(page.relative_to(site).as_posix(), href)
+                assert (site / target).is_file(), (page, href)
+            hrefs = re.findall(r'href="([^"]+)" download', block)
+            for ending in (".csv", ".vl.json", ".svg", ".ipynb"):
+                assert any(h.endswith(ending) for h in hrefs), (page, ending)
+    assert charts >= 1
+
+
+def test_chart_data_download_neutralises_formulas(built_mini):
+    downloads = list((built_mini / "site" / "downloads").glob("prices-table-chart-*-data.csv"))
+    assert len(downloads) == 1
+    text = downloads[0].read_text(encoding="utf-8")
+    assert "'=1+2" in text and "\n=1+2" not in text and ",=1+2" not in text
+
+
+def test_a_chart_without_a_description_fails_the_build(mini, capsys):
+    path = mini / "analyses" / "prices.py"
+    path.write_text(
+        path.read_text().replace('.properties(description="Weekly price of each arrangement")', "")
+    )
+    status, err = evidence(mini, "build", capsys=capsys)
+    assert status != 0
+    assert re.search(
+        r"analyses/prices\.py: cell \d+, line \d+: a chart has no text description", err
+    ), err
+
+
+# ---- for the reviewer and the analyst ----------------------------------------------------------
+
+
+def test_analysis_pages_offer_source_and_executed_notebook(built_mini):
+    import nbformat
+
+    page = (built_mini / "site" / "prices" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="evidence-source">' in page and "<code>analyses/prices.py</code>" in page
+    notebook = built_mini / "site" / "downloads" / "prices.ipynb"
+    assert 'href="../downloads/prices.ipynb" download' in page
+    nb = nbformat.reads(notebook.read_text(encoding="utf-8"), as_version=4)
+    nbformat.validate(nb)
+    assert [c.id for c in nb.cells] == [f"cell-{i}" for i in range(1, len(nb.cells) + 1)]
+    kinds = {o.get("output_type") for c in nb.cells if c.cell_type == "code" for o in c.outputs}
+    assert {"stream", "display_data"} <= kinds
+    charts = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if any(k.startswith("application/vnd.vegalite") for k in o.get("data", {}))
+    ]
+    assert charts and "image/svg+xml" in charts[0]["data"]
+
+
+def test_notebook_bytes_are_deterministic(built_mini):
+    from evidence.notebook import notebook_bytes
+
+    cache = built_mini / ".cache" / "evidence" / "analyses" / "prices.json"
+    record = json.loads(cache.read_text())["record"]
+    assert notebook_bytes(record, "prices") == notebook_bytes(record, "prices")
+    assert b'"execution_count": 1' in notebook_bytes(record, "prices")
+
+
+def test_shipped_pages_link_to_the_repository(shipped_site):
+    from evidence.render import read_config
+
+    config = read_config(Path(__file__).resolve().parents[1] / "mkdocs.yml")
+    repo = (config.get("repo_url") or "").rstrip("/")
+    if not repo:
+        pytest.skip("mkdocs.yml sets no repo_url")
+    page = (shipped_site / "comparison" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{repo}/blob/' in page and "analyses/comparison.py" in page
+    results = (shipped_site / "results" / "index.html").read_text(encoding="utf-8")
+    assert f"{repo}/blob/" in results and "downloads/comparison.ipynb" in results
+
+
+# ---- for the officer -------------------------------------------------------------------------
+
+
+def _commit_date() -> str:
+    import datetime as dt
+
+    root = Path(__file__).resolve().parents[1]
+    stamp = subprocess.run(
+        ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True
+    ).stdout.strip()
+    if not stamp.isdigit():
+        pytest.skip("no git history")
+    day = dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC).date()
+    return f"{day.day} {day:%B %Y}"
+
+
+def test_home_page_leads_everywhere_and_dates_from_the_last_commit(shipped_site):
+    home = (shipped_site / "index.html").read_text(encoding="utf-8")
+    assert "What the evidence shows" in home
+    for target in (
+        "briefing/",
+        "comparison/",
+        "block_vs_spot/",
+        "contract_length/",
+        "market_context/",
+        "references/",
+        "data/",
+        "methods/",
+    ):
+        assert f'href="{target}"' in home, target
+    assert f"Last updated {_commit_date()}" in home
+
+
+def test_accessibility_statement_has_the_regulations_sections(shipped_site):
+    page = (shipped_site / "accessibility" / "index.html").read_text(encoding="utf-8")
+    for heading in (
+        "How accessible this website is",
+        "Feedback and contact information",
+        "Enforcement procedure",
+        "Compliance status",
+        "Non-accessible content",
+        "Preparation of this accessibility statement",
+    ):
+        assert heading in page, heading
+    assert f"prepared on {_commit_date()}" in " ".join(page.split())
+    assert "axe-core 4." in page
+
+
+def test_print_stylesheet_hides_navigation_and_tabs():
+    css = (
+        Path(__file__).resolve().parents[1] / "scripts" / "evidence" / "assets" / "evidence.css"
+    ).read_text()
+    block = css[css.index("@media print") :]
+    for selector in (".md-header", ".md-sidebar", ".md-footer", ".tabbed-labels"):
+        assert selector in block
+
+
+# ---- hosting ---------------------------------------------------------------------------------
+
+
+def _zensical() -> list[str] | None:
+    if os.environ.get("ZENSICAL"):
+        return [os.environ["ZENSICAL"]]
+    try:
+        import zensical  # noqa: F401
+
+        return [sys.executable, "-m", "zensical"]
+    except ImportError:
+        exe = shutil.which("zensical")
+        return [exe] if exe else None
+
+
+def test_the_generated_tree_builds_with_zensical(shipped_site, tmp_path):
+    """DESIGN.md: the same mkdocs.yml builds on MkDocs and on Zensical (which ignores plugins)."""
+    command = _zensical()
+    if command is None:
+        pytest.skip("Zensical is not installed (pip install zensical, or set ZENSICAL=path)")
+    project = shipped_site.parent
+    work = tmp_path / "zensical"
+    work.mkdir()
+    shutil.copy(project / "mkdocs.yml", work / "mkdocs.yml")
+    if (project / "overrides").is_dir():
+        shutil.copytree(project / "overrides", work / "overrides")
+    shutil.copytree(project / "build" / "docs", work / "build" / "docs")
+    done = subprocess.run(
+        [*command, "build", "-f", "mkdocs.yml"], cwd=work, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = work / "site"
+    assert (site / "index.html").is_file() and (site / "comparison" / "index.html").is_file()
+    assert "evidence-tabs" in (site / "comparison" / "index.html").read_text(encoding="utf-8")
+    assert foreign_references(site) == []
