@@ -163,3 +163,10 @@ def test_verify_before_any_build_says_what_to_do(tmp_path, capsys):
     status, _, err = verify(root, capsys)
     assert status == 1
     assert "error: no results.json in site/; run `evidence build` first" in err
+
+
+def test_verify_has_help(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["verify", "--help"])
+    assert exit_.value.code == 0
+    assert "reproduced, differs (old → new), missing or new" in capsys.readouterr().out
