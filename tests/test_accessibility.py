@@ -300,6 +300,8 @@ def test_interactive_chart_sliders_work_from_the_keyboard(served):
             )
             assert await figure.count() >= 1, "no interactive chart with sliders was drawn"
             figure = figure.first
+            # once drawn, the interactive view replaces the static image (not both on screen)
+            assert not await figure.locator("img.evidence-chart-fallback").is_visible()
             slider = figure.locator("input[type=range]").first
             slider_id = await slider.evaluate("s => s.id || (s.id = 'evidence-test-slider')")
             # every slider has an accessible name

@@ -44,13 +44,41 @@ def chart_datasets(spec: dict) -> list[tuple[str, list[dict]]]:
     return [(name, rows) for name, rows in found if rows and all(isinstance(r, dict) for r in rows)]
 
 
-def field_titles(spec: dict) -> dict[str, str]:
-    """field -> the axis or legend title the chart gives it (where one field has one title)."""
-    titles: dict[str, set] = {}
+CHANNELS = ("y", "x", "x2", "y2", "row", "column", "color", "shape", "size", "text", "tooltip")
+
+
+def _encodings(spec: dict):
     for node in _walk(spec):
-        if isinstance(node.get("field"), str) and isinstance(node.get("title"), str):
-            titles.setdefault(node["field"], set()).add(node["title"])
+        if isinstance(node.get("encoding"), dict):
+            yield node["encoding"]
+
+
+def field_titles(spec: dict) -> dict[str, str]:
+    """field -> the axis or legend title the chart gives it (where one field has one title).
+    An x or y title that also covers x2 or y2 (a span, e.g. start to end) names neither field."""
+    titles: dict[str, set] = {}
+    for encoding in _encodings(spec):
+        for channel, defs in encoding.items():
+            if channel in ("x", "y") and f"{channel}2" in encoding:
+                continue
+            for d in defs if isinstance(defs, list) else [defs]:
+                if isinstance(d, dict) and isinstance(d.get("field"), str):
+                    if isinstance(d.get("title"), str):
+                        titles.setdefault(d["field"], set()).add(d["title"])
     return {f: next(iter(t)) for f, t in titles.items() if len(t) == 1}
+
+
+def field_order(spec: dict) -> list[str]:
+    """Fields in the order the chart encodes them (y, x, ..., tooltip), for table columns."""
+    order: list[str] = []
+    for encoding in _encodings(spec):
+        for channel in CHANNELS:
+            defs = encoding.get(channel)
+            for d in defs if isinstance(defs, list) else [defs]:
+                field = d.get("field") if isinstance(d, dict) else None
+                if isinstance(field, str) and field not in order:
+                    order.append(field)
+    return order
 
 
 def calculations(spec: dict) -> list[tuple[str, str]]:
@@ -87,20 +115,25 @@ def _year_like(column: str, values: list) -> bool:
 def data_table(spec: dict, rows: list[dict]) -> dict:
     """A chart dataset as a table output (the shape render.Renderer.table_html takes)."""
     titles = field_titles(spec)
-    fields: list[str] = []
+    present: list[str] = []
     for row in rows:
-        fields += [k for k in row if k not in fields]
+        present += [k for k in row if k not in present]
+    fields = [f for f in field_order(spec) if f in present]
+    fields += [f for f in present if f not in fields]
     columns = []
     for f in fields:
         title = titles.get(f)
         columns.append(title if title and title not in columns and title not in fields else f)
-    table_rows = [[row.get(f) for f in fields] for row in rows]
-    units = {
-        c: "year"
-        for c, f in zip(columns, fields, strict=True)
-        if _year_like(f, [r.get(f) for r in rows])
-    }
-    return {"kind": "table", "columns": columns, "rows": table_rows, "units": units}
+    # years read as years (2025, not 2,025): shown as text
+    years = {f for f in fields if _year_like(f, [r.get(f) for r in rows])}
+    table_rows = [
+        [
+            str(int(row[f])) if f in years and isinstance(row.get(f), int | float) else row.get(f)
+            for f in fields
+        ]
+        for row in rows
+    ]
+    return {"kind": "table", "columns": columns, "rows": table_rows, "units": {}}
 
 
 # ---- the tab set -----------------------------------------------------------------------------
