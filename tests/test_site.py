@@ -336,3 +336,42 @@ def test_the_generated_tree_builds_with_zensical(shipped_site, tmp_path):
     assert (site / "index.html").is_file() and (site / "comparison" / "index.html").is_file()
     assert "evidence-tabs" in (site / "comparison" / "index.html").read_text(encoding="utf-8")
     assert foreign_references(site) == []
+
+
+# ---- tables ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["built_mini", "shipped_site"])
+def test_every_evidence_table_has_a_caption_and_scoped_headers(which, request):
+    site = request.getfixturevalue(which)
+    site = site / "site" if which == "built_mini" else site
+    tables = 0
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for box in text.split('<div class="evidence-table"')[1:]:
+            table = box.split("</table>")[0]
+            tables += 1
+            assert re.search(r"<caption>\s*\S", table), (page, table[:200])
+            headers = re.findall(r"<th(?:\s[^>]*)?>", table)
+            assert headers and all("scope=" in h for h in headers), (page, headers[:3])
+    assert tables >= 1
+
+
+def test_numbers_are_formatted_en_gb_with_units():
+    from evidence.render import format_number, unit_suffix
+
+    assert format_number(1234567, "GBP per year") == "£1,234,567"
+    assert format_number(-32500, "GBP per year") == "-£32,500"
+    assert format_number(5000.5, "GBP per week") == "£5,000.50"
+    assert format_number(0.8333, "share of beds") == "83.3%"
+    assert format_number(22.6, "percent") == "22.6%"
+    assert format_number(2025, "year") == "2025"
+    assert unit_suffix("GBP per week") == "per week" and unit_suffix("beds") == "beds"
+
+
+def test_a_table_without_a_caption_fails_the_build(mini, capsys):
+    path = mini / "analyses" / "homes.py"
+    path.write_text(path.read_text().replace('show(homes, caption="Homes by area")', "homes"))
+    status, err = evidence(mini, "build", capsys=capsys)
+    assert status != 0
+    assert re.search(r"analyses/homes\.py: cell \d+, line \d+: a table has no caption", err), err

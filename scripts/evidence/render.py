@@ -157,6 +157,11 @@ class Renderer:
         columns = output["columns"]
         caption = output.get("caption") or ""
         cited = []
+        if not columns:  # nothing to tabulate: say so rather than show an empty grid
+            return (
+                f'<p class="evidence-empty">{html.escape(caption or "Table")}: no data.</p>',
+                cited,
+            )
         head = "".join(
             f'<th scope="col">{html.escape(c)}'
             + (f" ({html.escape(units[c])})" if units.get(c) else "")
@@ -271,6 +276,12 @@ class Renderer:
             for output in cell["outputs"]:
                 kind = output["kind"]
                 if kind == "table":
+                    if not (output.get("caption") or "").strip():
+                        raise EvidenceError(
+                            f"cell {number}, line {cell['line']}: a table has no caption; give "
+                            "it one with show(frame, caption=...)",
+                            where=where,
+                        )
                     tables += 1
                     block, keys = self.table_html(output, page, where, tables)
                     cited += keys
