@@ -375,3 +375,10 @@ def test_a_table_without_a_caption_fails_the_build(mini, capsys):
     status, err = evidence(mini, "build", capsys=capsys)
     assert status != 0
     assert re.search(r"analyses/homes\.py: cell \d+, line \d+: a table has no caption", err), err
+
+
+def test_shipped_notebooks_show_results_not_template_code(shipped_site):
+    notebooks = sorted((shipped_site / "downloads").glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        assert "{{ result(" not in path.read_text(encoding="utf-8"), path

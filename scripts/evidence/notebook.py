@@ -5,12 +5,28 @@ keys, so the same record always gives the same bytes."""
 from __future__ import annotations
 
 import html
+import re
 
 import nbformat
 from nbformat import v4
 
 from evidence import charts
-from evidence.render import format_number
+from evidence.render import format_number, unit_suffix
+
+RESULT = re.compile(r"""\{\{\s*result\(\s*["']([^"']+)["']\s*\)\s*\}\}""")
+
+
+def _with_results(text: str, results: dict) -> str:
+    """Markdown with each {{ result("name") }} replaced by its value, as on the page."""
+
+    def value(match):
+        r = results.get(match.group(1))
+        if r is None:
+            return match.group(0)
+        suffix = "" if isinstance(r["value"], str) else unit_suffix(r["unit"])
+        return f"{format_number(r['value'], r['unit'])} {suffix}".strip()
+
+    return RESULT.sub(value, text)
 
 
 def _table_html(output: dict) -> str:
@@ -62,8 +78,9 @@ def _outputs(cell: dict, count: int, svg_for) -> list:
     return outputs
 
 
-def notebook_bytes(record: dict, name: str, svg_for=None) -> bytes:
-    """The executed notebook for one analysis record; `svg_for(spec)` gives a chart's SVG."""
+def notebook_bytes(record: dict, name: str, svg_for=None, results: dict | None = None) -> bytes:
+    """The executed notebook for one analysis record; `svg_for(spec)` gives a chart's SVG and
+    `results` the published figures that replace {{ result("name") }} in its text."""
     svg_for = svg_for or (lambda spec: None)
     nb = v4.new_notebook()
     nb.nbformat, nb.nbformat_minor = 4, 5
@@ -75,7 +92,8 @@ def notebook_bytes(record: dict, name: str, svg_for=None) -> bytes:
     count = 0
     for index, cell in enumerate(record["cells"], start=1):
         if cell["type"] == "markdown":
-            nb.cells.append(v4.new_markdown_cell(cell["source"], id=f"cell-{index}"))
+            text = _with_results(cell["source"], results or {})
+            nb.cells.append(v4.new_markdown_cell(text, id=f"cell-{index}"))
             continue
         count += 1
         code = v4.new_code_cell(cell["source"], id=f"cell-{index}", execution_count=count)

@@ -310,7 +310,7 @@ class Renderer:
         parts.insert(first, present.analysis_links(self, name, page))
         (self.out / present.notebook_path(name)).parent.mkdir(parents=True, exist_ok=True)
         (self.out / present.notebook_path(name)).write_bytes(
-            notebook_bytes(record, name, chart_svg_reader(self.out))
+            notebook_bytes(record, name, chart_svg_reader(self.out), self.results)
         )
         self.page_titles[page] = _title(record["cells"], name)
         return page, self.finish(page, "\n\n".join(parts) + "\n", cited)
