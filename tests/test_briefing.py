@@ -179,7 +179,9 @@ def test_committed_results_snapshot_is_current(shipped_site):
 def test_rebuilding_on_changed_data_changes_exactly_the_affected_sentences(
     shipped_site, tmp_path, capsys
 ):
-    root = shipped_site.parent
+    # a copy of the built project (with its build/, site/ and cache), so the shared one stays as is
+    root = tmp_path / "project"
+    shutil.copytree(shipped_site.parent, root, symlinks=True)
     data = tmp_path / "new-release"
     shutil.copytree(root / "analyses/data", data)
     # one arrangement added …

@@ -359,10 +359,11 @@ def briefing_page(b: Briefing, meta: dict, paragraphs: list[Paragraph]) -> tuple
         "",
         '<p class="briefing-meta">'
         f"{html.escape(meta.get('kind', 'Members’ briefing'))} · "
-        f"{b.date.strftime('%B %Y')} · "
+        f"{b.date.strftime('%B %Y')}"
+        '<span class="briefing-links"> · '
         f'<a href="{r.link(PAGE, DOCX)}" download>Download as a Word document</a> · '
         f'<a href="{r.link(PAGE, FIDELITY_PAGE)}">How it maps to the 2014 briefing</a> · '
-        f'<a href="{r.link(PAGE, CHANGES_PAGE)}">What changed</a></p>',
+        f'<a href="{r.link(PAGE, CHANGES_PAGE)}">What changed</a></span></p>',
         "",
     ]
     cited: list[str] = []
