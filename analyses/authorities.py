@@ -533,11 +533,15 @@ for code, info in authorities.iterrows():
                 f"{cite(homes_releases[code])}."
             )
             show(counts, caption=f"{title}: children's homes and places by sector")
-            show(
-                grid,
-                caption=f"{title}: latest overall judgement of the homes, "
-                f"provider-level list at {as_at.strftime('%d %B %Y')} (number of homes)",
-            )
+            at = as_at.strftime("%d %B %Y")
+            if grid.empty:
+                show(f"No home in this area has an overall judgement on Ofsted's list at {at}.")
+            else:
+                show(
+                    grid,
+                    caption=f"{title}: latest overall judgement of the homes, "
+                    f"provider-level list at {at} (number of homes)",
+                )
         else:
             show("Ofsted lists no children's homes in this area in the imported releases.")
         judgement = ilacs_of.get(code)
