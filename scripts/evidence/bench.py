@@ -672,6 +672,32 @@ def run_bench(
                 "target": "≤ 0.5",
                 "verdict": _verdict("a_cold_ratio", value),
             }
+        # The national analysis makes one page per authority on our side but one notebook page
+        # on mkdocs-jupyter's, so (a) also runs like for like: both without it.
+        if "a" in only and sa is not None and (proj / "analyses" / NATIONAL_ANALYSIS).is_file():
+            core = copy_project(proj, work / "core")
+            (core / "analyses" / NATIONAL_ANALYSIS).unlink()
+            jup_core = work / "jupyter-core"
+            core_config = jupyter_project(core, jup_core)
+            say("(a) again, like for like: both sides without the per-authority analysis …")
+            core_base = Command(
+                "mkdocs-jupyter (core)",
+                [str(venv / "bin" / "mkdocs"), "build", "-q", "-f", str(core_config)],
+                {**jup_env, "EVIDENCE_DATA_DIR": str(core / "analyses" / "data")},
+                jup_core,
+                lambda _i: shutil.rmtree(jup_core / "site", ignore_errors=True),
+            )
+            core_cold = ours(core, "ours (core)", "--no-cache", before=wipe(core))
+            ca, cb, core_ratios = measure(
+                "a-core", core_cold, core_base, slow_runs, slow_warm, logs
+            )
+            measures["a_core"] = {
+                "what": "cold build without the per-authority analysis, ours / mkdocs-jupyter",
+                "ratio_median": statistics.median(core_ratios),
+                "ratios": core_ratios,
+                "ours": ca.summary(),
+                "baseline": cb.summary(),
+            }
 
         # (b) warm: nothing changed, against a bare mkdocs build of the generated tree
         if {"b", "c"} & only:
@@ -846,6 +872,17 @@ def format_table(report: dict) -> str:
                 f"{a['baseline']['wall']['median']:.1f} s)",
                 "≤ 0.5",
                 a["verdict"],
+            )
+        )
+    if "a_core" in m:
+        a = m["a_core"]
+        rows.append(
+            (
+                "(a) same, like for like (no profiles)",
+                f"{a['ratio_median']:.2f}  ({a['ours']['wall']['median']:.1f} s vs "
+                f"{a['baseline']['wall']['median']:.1f} s)",
+                "(information)",
+                "-",
             )
         )
     if "b" in m:

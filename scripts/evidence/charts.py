@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import sys
 from pathlib import Path
 
 from evidence.project import sha256_bytes
@@ -23,14 +24,22 @@ def spec_id(spec: dict) -> str:
 
 
 def write_bundle(target: Path, cache_dir: Path) -> None:
-    """The vega bundle, built once per vl-convert version and cached (it takes a second or two)."""
+    """The vega bundle, built once per vl-convert version (it takes a second or two). It depends
+    only on the installed vl-convert, so it is kept beside it in the environment (shared by every
+    project and clone using that environment), or in the project's cache where that is read-only."""
     import vl_convert
 
     version = getattr(vl_convert, "__version__", "") or vl_convert.get_vega_embed_version()
-    cached = cache_dir / f"vega-bundle-{version}.js"
+    name = f"vega-bundle-{version}.js"
+    cached = Path(sys.prefix) / "share" / "evidence" / name
+    if not cached.is_file():
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            cached = cache_dir / name
     if not cached.is_file():
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")  # concurrent builds never share one
         tmp.write_text(vl_convert.javascript_bundle(), encoding="utf-8")
         tmp.replace(cached)
     target.parent.mkdir(parents=True, exist_ok=True)
