@@ -10,6 +10,7 @@
 
 # %%
 import altair as alt
+import pandas as pd
 from evidence import load, publish, show
 
 figures = load("market_figures").set_index("name")
@@ -139,4 +140,126 @@ alt.Chart(homes, title="Children's homes in England, by year and scope").mark_po
         f"{homes['year'].max()}, shaped by what the release counted; the latest is "
         f"{int(latest['value']):,} in {latest['year']}."
     ),
+)
+
+# %% [markdown]
+# ## Homes and places in Ofsted's own statistics
+#
+# The figures above are as reports quoted them. Ofsted's official statistics, imported release by
+# release, give a consistent series for mainstream children's homes (not secure homes or
+# residential special schools) and, from its provider-level lists, who runs the homes in each
+# region. Names and sectors are as Ofsted records them; secure children's homes and residential
+# special schools registered as children's homes are left out of both.
+
+# %%
+releases = load("releases").set_index("release")
+national = load("ofsted_national_homes")
+mainstream = national[national["provision_type"] == "Children's Homes"]
+series = mainstream.pivot_table(index="as_at", columns="measure", values="value").reset_index()
+series["year"] = series["as_at"].dt.year
+first, last = series.iloc[0], series.iloc[-1]
+
+
+def cited(frame) -> str:
+    keys = sorted(
+        {
+            k.strip()
+            for r in frame["release"].unique()
+            for k in releases.loc[r, "citation"].split(";")
+        }
+    )
+    return "[" + "; ".join("@" + k for k in keys) + "]"
+
+
+publish(
+    "market_context.official_homes_first_year",
+    int(first["year"]),
+    unit="year",
+    description="first year of Ofsted's national series of mainstream children's homes",
+)
+publish(
+    "market_context.official_homes_last_year",
+    int(last["year"]),
+    unit="year",
+    description="latest year of Ofsted's national series of mainstream children's homes",
+)
+publish(
+    "market_context.official_homes_growth",
+    round(float(last["providers"] / first["providers"] - 1), 3),
+    unit="share of homes",
+    description="growth in mainstream children's homes between the series' first and last year",
+)
+publish(
+    "market_context.official_places_growth",
+    round(float(last["places"] / first["places"] - 1), 3),
+    unit="share of places",
+    description="growth in places in mainstream children's homes over the same years",
+)
+show(
+    f"Between {first['year']} and {last['year']} the number of mainstream children's homes went "
+    f"from {int(first['providers']):,} to {int(last['providers']):,}, and their places from "
+    f"{int(first['places']):,} to {int(last['places']):,}, so the average home went from "
+    f"{first['places'] / first['providers']:.1f} to {last['places'] / last['providers']:.1f} "
+    f"places {cited(mainstream)}."
+)
+show(
+    series[["year", "providers", "places"]]
+    .astype({"year": "string"})
+    .rename(columns={"year": "31 March", "providers": "Homes", "places": "Places"}),
+    caption="Mainstream children's homes and their places in England, Ofsted",
+)
+long = series.melt(id_vars=["year"], value_vars=["providers", "places"], var_name="measure")
+long["measure"] = long["measure"].map({"providers": "homes", "places": "places"})
+alt.Chart(long, title="Mainstream children's homes and places in England").mark_line(
+    point=True
+).encode(
+    x=alt.X("year:O", title="31 March of"),
+    y=alt.Y("value:Q", title="Number"),
+    color=alt.Color("measure:N", title="Measure"),
+    tooltip=["year", "measure", "value"],
+).properties(
+    width=520,
+    height=260,
+    description=(
+        f"Two lines from {first['year']} to {last['year']}: homes rose from "
+        f"{int(first['providers']):,} to {int(last['providers']):,} and places from "
+        f"{int(first['places']):,} to {int(last['places']):,}."
+    ),
+)
+
+# %%
+homes = load("childrens_homes")
+regions = load("authorities").set_index("ons_code")["region"]
+listed = homes[(homes["list"] == "provider-level") & (homes["provision_type"] == "children's home")]
+listed = listed.assign(region=listed["ons_code"].map(regions).fillna("area not matched"))
+years = sorted(listed["as_at"].unique())
+latest_at = years[-1]
+at = pd.Timestamp(latest_at).strftime("%d %B %Y")
+now = listed[listed["as_at"] == latest_at]
+by_region = now.pivot_table(index="region", columns="sector", values="urn", aggfunc="count")
+by_region = by_region.fillna(0).astype("int64")
+by_region["all"] = by_region.sum(axis=1)
+by_region["private share"] = (by_region.get("private", 0) / by_region["all"]).round(3)
+if len(years) > 1:
+    before = listed[listed["as_at"] == years[0]].groupby("region")["urn"].count()
+    by_region[f"change since {pd.Timestamp(years[0]).year}"] = (by_region["all"] - before).astype(
+        "Int64"
+    )
+by_region = by_region.reset_index().rename(columns={"region": "Region"})
+by_region.attrs["units"] = {"private share": "share of homes"}
+private_share = float((now["sector"] == "private").mean())
+publish(
+    "market_context.official_private_share_homes",
+    round(private_share, 3),
+    unit="share of homes",
+    description=f"share of mainstream children's homes run privately, Ofsted list at {at}",
+)
+show(
+    f"On Ofsted's provider-level list at {at}, private providers ran "
+    f"{private_share:.0%} of mainstream children's homes; the table gives each region "
+    f"{cited(listed)}."
+)
+show(
+    by_region,
+    caption=f"Mainstream children's homes by region and sector, Ofsted provider-level list at {at}",
 )
