@@ -346,11 +346,9 @@ def bench_versions(venv: Path) -> dict:
 
 
 def _load_mkdocs_yml(path: Path) -> dict:
-    class _Loader(yaml.SafeLoader):  # tolerate !ENV and python tags
-        pass
+    from evidence.render import read_config
 
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    return read_config(path)
 
 
 def jupyter_project(project: Path, target: Path) -> Path:

@@ -382,14 +382,9 @@ def _contact(extra: dict) -> dict:
 
 
 def config(renderer) -> dict:
-    """mkdocs.yml as plain data (its !ENV and python tags read as empty), read once per build."""
+    """mkdocs.yml as plain data, read once per build."""
     if "_mkdocs_config" not in renderer.__dict__:
-        import yaml
+        from evidence.render import read_config
 
-        class _Loader(yaml.SafeLoader):
-            pass
-
-        _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-        text = (renderer.project.root / "mkdocs.yml").read_text(encoding="utf-8")
-        renderer._mkdocs_config = yaml.load(text, Loader=_Loader) or {}
+        renderer._mkdocs_config = read_config(renderer.project.root / "mkdocs.yml")
     return renderer._mkdocs_config
