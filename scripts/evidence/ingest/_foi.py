@@ -4,8 +4,9 @@ key), the header on line 14, then explore-education-statistics columns."""
 from __future__ import annotations
 
 from evidence.errors import EvidenceError
-from evidence.ingest._base import from_file_name
-from evidence.ingest.common import read_table
+from evidence.ingest._base import from_file_name, release
+from evidence.ingest._geo import dfe_area
+from evidence.ingest.common import Result, enum, read_table, year
 
 HEADER_LINE = 14
 MARKERS = ("c", "z", "x", "k")
@@ -26,3 +27,40 @@ def check_years(table, title, years):
             f"{table.where(None, 'time_period')}: the title says {first} to {last} but the rows "
             f"cover {min(years)} to {max(years)}"
         )
+
+
+def run(module, path, authorities, citation, values) -> Result:
+    """Import one file of the release: `module` gives SOURCE, TABLE, TITLE, REQUIRED,
+    CHARACTERISTIC and COLUMNS; `values(table, line, row)` gives the file's own figures."""
+    table, title, foi = read(path, module.TITLE, module.REQUIRED)
+    rows = []
+    for line, r in table.rows:
+        enum(table, line, "characteristic", r["characteristic"], {module.CHARACTERISTIC})
+        lvl, code, name = dfe_area(table, line, r, authorities)
+        figures, marker = values(table, line, r)
+        rows.append(
+            {
+                "year": year(table, line, "time_period", r["time_period"]),
+                "level": lvl,
+                "area_code": code,
+                "area_name": name,
+                **figures,
+                "marker": marker or "",
+            }
+        )
+    years = {r["year"] for r in rows}
+    check_years(table, title, years)
+    rel = release(
+        module.__name__.rsplit(".", 1)[-1],
+        module.SOURCE,
+        module.TABLE,
+        path,
+        title=title[0],
+        publisher=f"Department for Education (Freedom of Information release {foi})",
+        reference_date=f"{max(years)}-03-31",
+        periods=years,
+        citation=citation or f"dfefoi{foi.replace('-', '')}",
+    )
+    for r in rows:
+        r["release"] = rel.id
+    return Result(module.TABLE, module.COLUMNS, rows, "year", ["year", "level", "area_code"], rel)

@@ -4,10 +4,10 @@ placed in homes outside it)."""
 
 from __future__ import annotations
 
+import sys
+
 from evidence.ingest import _foi
-from evidence.ingest._base import release
-from evidence.ingest._geo import dfe_area
-from evidence.ingest.common import Result, enum, number, year
+from evidence.ingest.common import Result, number
 
 SOURCE = "dfe-foi-net-gain"
 TABLE = "childrens_homes_net_gain"
@@ -30,36 +30,10 @@ REQUIRED = [
 COLUMNS = ["year", "level", "area_code", "area_name", "net_gain", "marker", "release"]
 
 
+def _values(table, line, r):
+    gain, marker = number(table, line, "number", r["number"], _foi.MARKERS)
+    return {"net_gain": gain}, marker
+
+
 def run(path, authorities, citation=None, **_) -> Result:
-    table, title, foi = _foi.read(path, TITLE, REQUIRED)
-    rows = []
-    for line, r in table.rows:
-        enum(table, line, "characteristic", r["characteristic"], {CHARACTERISTIC})
-        lvl, code, name = dfe_area(table, line, r, authorities)
-        gain, marker = number(table, line, "number", r["number"], _foi.MARKERS)
-        rows.append(
-            {
-                "year": year(table, line, "time_period", r["time_period"]),
-                "level": lvl,
-                "area_code": code,
-                "area_name": name,
-                "net_gain": gain,
-                "marker": marker or "",
-            }
-        )
-    years = {r["year"] for r in rows}
-    _foi.check_years(table, title, years)
-    rel = release(
-        __name__.rsplit(".", 1)[-1],
-        SOURCE,
-        TABLE,
-        path,
-        title=title[0],
-        publisher=f"Department for Education (Freedom of Information release {foi})",
-        reference_date=f"{max(years)}-03-31",
-        periods=years,
-        citation=citation or f"dfefoi{foi.replace('-', '')}",
-    )
-    for r in rows:
-        r["release"] = rel.id
-    return Result(TABLE, COLUMNS, rows, "year", ["year", "level", "area_code"], rel)
+    return _foi.run(sys.modules[__name__], path, authorities, citation, _values)
