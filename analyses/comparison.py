@@ -170,19 +170,24 @@ show(
 # ## When the arrangements ran
 #
 # Each bar runs from an arrangement's start year to its end year, or to the end of its initial
-# term where only the term is known. Arrangements with no known start year are left out of the
+# term where only the term is known; where neither is known the bar is one year long and drawn
+# faint. The label gives the beds or places covered where a source states them (the scale of the
+# arrangement); changes of scale that sources report, such as a block growing from 12 to 17 beds,
+# are in each row's outcome evidence. Arrangements with no known start year are left out of the
 # chart but stay in the table above.
 
 # %%
 timeline = arrangements.dropna(subset=["start_year"]).copy()
 timeline["end"] = timeline["end_year"].fillna(timeline["start_year"] + timeline["term_years"])
+timeline["end known"] = timeline["end"].notna().map({True: "known", False: "not known"})
 timeline["end"] = timeline["end"].fillna(timeline["start_year"] + 1)
-timeline = timeline[["name", "model", "evidence_grade", "start_year", "end"]].astype(
-    {"start_year": "int64", "end": "float64"}
-)
+timeline["scale"] = timeline["beds"].map(lambda b: "" if pd.isna(b) else f"{int(b)} beds")
+timeline = timeline[
+    ["name", "model", "evidence_grade", "start_year", "end", "end known", "scale"]
+].astype({"start_year": "int64", "end": "float64"})
 timeline = timeline.sort_values(["start_year", "name"])
-chart = (
-    alt.Chart(timeline, title="Arrangements by start year and term")
+bars = (
+    alt.Chart(timeline, title="Arrangements by start year, term and size")
     .mark_bar()
     .encode(
         x=alt.X(
@@ -191,15 +196,21 @@ chart = (
         x2="end:Q",
         y=alt.Y("name:N", sort=None, title=None),
         color=alt.Color("model:N", title="Model"),
-        tooltip=["name", "model", "evidence_grade", "start_year", "end"],
+        opacity=alt.Opacity("end known:N", title="End year", scale=alt.Scale(range=[1.0, 0.35])),
+        tooltip=["name", "model", "evidence_grade", "start_year", "end", "end known", "scale"],
     )
-    .properties(
-        width=560,
-        height=alt.Step(14),
-        description=(
-            f"Timeline of {len(timeline)} arrangements with a known start year, from "
-            f"{timeline['start_year'].min()} to {int(timeline['end'].max())}, coloured by model."
-        ),
-    )
+)
+labels = bars.mark_text(align="left", dx=4, fontSize=10).encode(
+    x="end:Q", text="scale:N", color=alt.value("#333333"), opacity=alt.value(1)
+)
+chart = (bars + labels).properties(
+    width=560,
+    height=alt.Step(14),
+    description=(
+        f"Timeline of {len(timeline)} arrangements with a known start year, from "
+        f"{timeline['start_year'].min()} to {int(timeline['end'].max())}, coloured by model, "
+        f"faint where the end is not known, labelled with beds where known "
+        f"({(timeline['scale'] != '').sum()} of them)."
+    ),
 )
 chart
