@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from evidence.errors import EvidenceError
-from evidence.ingest.common import Release, file_digest
+from evidence.ingest.common import Release, Result, file_digest
 
 
 def release(
@@ -33,6 +33,25 @@ def release(
         importer=f"evidence.ingest.{module}",
         citation=citation,
     )
+
+
+def finish(
+    module: str,
+    source: str,
+    table: str,
+    path: Path,
+    rows: list[dict],
+    *,
+    columns,
+    period,
+    sort,
+    **fields,
+) -> Result:
+    """The release record for rows read from `path`, stamped on every row, as a Result."""
+    rel = release(module.rsplit(".", 1)[-1], source, table, path, **fields)
+    for r in rows:
+        r["release"] = rel.id
+    return Result(table, columns, rows, period, sort, rel)
 
 
 def from_file_name(path: Path, pattern: str, what: str, option: str):

@@ -4,7 +4,7 @@ key), the header on line 14, then explore-education-statistics columns."""
 from __future__ import annotations
 
 from evidence.errors import EvidenceError
-from evidence.ingest._base import from_file_name, release
+from evidence.ingest._base import finish, from_file_name
 from evidence.ingest._geo import dfe_area
 from evidence.ingest.common import Result, enum, read_table, year
 
@@ -50,17 +50,18 @@ def run(module, path, authorities, citation, values) -> Result:
         )
     years = {r["year"] for r in rows}
     check_years(table, title, years)
-    rel = release(
-        module.__name__.rsplit(".", 1)[-1],
+    return finish(
+        module.__name__,
         module.SOURCE,
         module.TABLE,
         path,
+        rows,
+        columns=module.COLUMNS,
+        period="year",
+        sort=["year", "level", "area_code"],
         title=title[0],
         publisher=f"Department for Education (Freedom of Information release {foi})",
         reference_date=f"{max(years)}-03-31",
         periods=years,
         citation=citation or f"dfefoi{foi.replace('-', '')}",
     )
-    for r in rows:
-        r["release"] = rel.id
-    return Result(module.TABLE, module.COLUMNS, rows, "year", ["year", "level", "area_code"], rel)

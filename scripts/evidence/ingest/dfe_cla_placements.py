@@ -5,7 +5,7 @@ statistics layout: time_period, geographic_level, ..., cla_group, characteristic
 from __future__ import annotations
 
 from evidence.errors import EvidenceError
-from evidence.ingest._base import release
+from evidence.ingest._base import finish
 from evidence.ingest._geo import dfe_area
 from evidence.ingest.common import Result, number, read_table, year
 
@@ -75,20 +75,19 @@ def run(path, authorities, citation=None, **_) -> Result:
             }
         )
     years = {r["year"] for r in rows}
-    rel = release(
-        __name__.rsplit(".", 1)[-1],
+    return finish(
+        __name__,
         SOURCE,
         TABLE,
         path,
+        rows,
+        columns=COLUMNS,
+        period="year",
+        sort=["year", "series", "level", "area_code", "category"],
         title=f"Children looked after in England including adoptions: children looked after at "
         f"31 March by placement type and local authority, {min(years)} to {max(years)}",
         publisher="Department for Education",
         reference_date=f"{max(years)}-03-31",
         periods=years,
         citation=citation or f"dfe{max(years)}cla",
-    )
-    for r in rows:
-        r["release"] = rel.id
-    return Result(
-        TABLE, COLUMNS, rows, "year", ["year", "series", "level", "area_code", "category"], rel
     )

@@ -4,7 +4,7 @@ children.csv (children looked after on 31 March and the rate per 10,000 children
 from __future__ import annotations
 
 from evidence.errors import EvidenceError
-from evidence.ingest._base import release
+from evidence.ingest._base import finish
 from evidence.ingest._geo import dfe_area
 from evidence.ingest.common import Result, number, read_table, year
 
@@ -64,11 +64,15 @@ def run(path, authorities, citation=None, **_) -> Result:
             }
         )
     years = {r["year"] for r in rows}
-    rel = release(
-        __name__.rsplit(".", 1)[-1],
+    return finish(
+        __name__,
         SOURCE,
         TABLE,
         path,
+        rows,
+        columns=COLUMNS,
+        period="year",
+        sort=["year", "level", "area_code"],
         title=f"Children looked after in England including adoptions: number and rate per 10,000 "
         f"children, {min(years)} to {max(years)}",
         publisher="Department for Education",
@@ -76,6 +80,3 @@ def run(path, authorities, citation=None, **_) -> Result:
         periods=years,
         citation=citation or f"dfe{max(years)}cla",
     )
-    for r in rows:
-        r["release"] = rel.id
-    return Result(TABLE, COLUMNS, rows, "year", ["year", "level", "area_code"], rel)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from evidence.errors import EvidenceError
-from evidence.ingest._base import from_file_name, release
+from evidence.ingest._base import finish, from_file_name
 from evidence.ingest.common import Result, number, read_table
 
 SOURCE = "dfe-s251-outturn"
@@ -82,25 +82,19 @@ def run(path, authorities, citation=None, **_) -> Result:
             )
     if not rows:
         raise EvidenceError(f"{table.where(None, 'LineNumber')}: no rows for line 6")
-    rel = release(
-        __name__.rsplit(".", 1)[-1],
+    return finish(
+        __name__,
         SOURCE,
         TABLE,
         path,
+        rows,
+        columns=COLUMNS,
+        period="financial_year",
+        sort=["financial_year", "series", "area_code", "measure"],
         title=f"Section 251 outturn {fy}: children and young people's services, local authority "
         "level data",
         publisher="Department for Education",
         reference_date=fy,
         periods=[fy],
         citation=citation or f"dfes251outturn{m[1]}{m[2]}",
-    )
-    for r in rows:
-        r["release"] = rel.id
-    return Result(
-        TABLE,
-        COLUMNS,
-        rows,
-        "financial_year",
-        ["financial_year", "series", "area_code", "measure"],
-        rel,
     )

@@ -7,7 +7,7 @@ category from the 2020+ "secure homes and children's homes" and is kept as a sep
 from __future__ import annotations
 
 from evidence.errors import EvidenceError
-from evidence.ingest._base import release
+from evidence.ingest._base import finish
 from evidence.ingest.common import Result, enum, number, read_table, region_code, year
 
 SOURCE = "dfe-sfr-placements"
@@ -77,11 +77,15 @@ def run(path, authorities, citation=None, **_) -> Result:
             }
         )
     years = {r["year"] for r in rows}
-    rel = release(
-        __name__.rsplit(".", 1)[-1],
+    return finish(
+        __name__,
         SOURCE,
         TABLE,
         path,
+        rows,
+        columns=COLUMNS,
+        period="year",
+        sort=["year", "series", "level", "area_code", "category"],
         title=f"Children looked after in England (including adoption), years ending 31 March "
         f"{min(years)} to {max(years)}: Statistical First Releases, underlying local "
         "authority data",
@@ -89,9 +93,4 @@ def run(path, authorities, citation=None, **_) -> Result:
         reference_date=f"{max(years)}-03-31",
         periods=years,
         citation=citation or f"dfesfrcla{min(years)}to{max(years)}",
-    )
-    for r in rows:
-        r["release"] = rel.id
-    return Result(
-        TABLE, COLUMNS, rows, "year", ["year", "series", "level", "area_code", "category"], rel
     )

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 from evidence.errors import EvidenceError
-from evidence.ingest._base import release
+from evidence.ingest._base import finish
 from evidence.ingest.common import Result, number, read_table
 
 SOURCE = "mhclg-ro3"
@@ -75,25 +75,19 @@ def run(path, authorities, citation=None, **_) -> Result:
                     "RO3 line been renamed?"
                 )
     keys = [f"ro3outturn{fy[:4]}{fy[5:]}" for fy in sorted(years)]
-    rel = release(
-        __name__.rsplit(".", 1)[-1],
+    return finish(
+        __name__,
         SOURCE,
         TABLE,
         path,
+        rows,
+        columns=COLUMNS,
+        period="financial_year",
+        sort=["financial_year", "series", "area_code", "measure"],
         title="Local authority revenue expenditure and financing: Revenue Outturn RO3 (social care "
         f"and public health), data by local authority, {min(years)} to {max(years)}",
         publisher="Ministry of Housing, Communities and Local Government",
         reference_date=max(years),
         periods=years,
         citation=citation or "; ".join(keys),
-    )
-    for r in rows:
-        r["release"] = rel.id
-    return Result(
-        TABLE,
-        COLUMNS,
-        rows,
-        "financial_year",
-        ["financial_year", "series", "area_code", "measure"],
-        rel,
     )

@@ -3,7 +3,7 @@ data in England", reshaped long: as_at, measure, provision_type, value)."""
 
 from __future__ import annotations
 
-from evidence.ingest._base import release
+from evidence.ingest._base import finish
 from evidence.ingest.common import Result, enum, number, read_table, uk_date
 
 SOURCE = "ofsted-national-timeseries"
@@ -28,17 +28,18 @@ def run(path, authorities=None, citation=None, **_) -> Result:
         )
     dates = {r["as_at"] for r in parsed}
     latest = max(dates)[:4]
-    rel = release(
-        __name__.rsplit(".", 1)[-1],
+    return finish(
+        __name__,
         SOURCE,
         TABLE,
         path,
+        parsed,
+        columns=COLUMNS,
+        period="as_at",
+        sort=["as_at", "measure", "provision_type"],
         title=f"Children's social care data in England {latest}: providers and places time series",
         publisher="Ofsted",
         reference_date=max(dates),
         periods=dates,
         citation=citation or f"ofsted{latest}cscdata",
     )
-    for r in parsed:
-        r["release"] = rel.id
-    return Result(TABLE, COLUMNS, parsed, "as_at", ["as_at", "measure", "provision_type"], rel)
