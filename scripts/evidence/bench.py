@@ -107,12 +107,12 @@ def tree_rss(root: int) -> int:
     children: dict[int, list[int]] = {}
     for pid, (ppid, _) in table.items():
         children.setdefault(ppid, []).append(pid)
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
         if pid in table:
             total += table[pid][1]
-        todo.extend(children.get(pid, []))
+        pending.extend(children.get(pid, []))
     return total
 
 
