@@ -197,6 +197,16 @@ CASES = [
     ("bib-bad-urldate", append(BIB, "\n" + ENTRY.format(key="x", extra=" urldate = {25/11/2026},")),
      "references/refs.bib: line 18: entry 'x' has urldate '25/11/2026'; expected the date the "
      "source was accessed as YYYY-MM-DD"),
+    ("bib-same-document-twice",
+     append(BIB, "\n" + ENTRY.format(key="x", extra=" url = {https://www.a.test/notice/},") + "\n"
+            + ENTRY.format(key="y", extra=" url = {http://a.test/notice},")),
+     "references/refs.bib: line 24: entry 'y' and entry 'x' (references/refs.bib, line 18) have "
+     "the same URL and year: they are one document; keep one entry and list the other key in its "
+     "ids field"),
+    ("bib-alias-is-an-entry",
+     append(BIB, "\n" + ENTRY.format(key="x", extra=" ids = {ofsted2023},")),
+     "references/refs.bib: line 18: entry 'x' lists 'ofsted2023' in ids, but 'ofsted2023' is an "
+     "entry of its own (references/refs.bib, line 11)"),
     ("bib-cp1252", cp1252("references/more.bib", ENTRY.format(key="x", extra=" note = {£5},")),
      "references/more.bib: line 4: byte 0xa3 (0xa3 is '£' in Windows-1252) is not UTF-8; "
      "re-save the file as UTF-8"),
@@ -271,7 +281,14 @@ def test_there_are_at_least_thirty_hostile_cases():
 
 
 @pytest.mark.parametrize(
-    "case", ["ragged-row", "datapackage-bad-yaml", "bib-unbalanced-braces", "unknown-key-in-page"]
+    "case",
+    [
+        "ragged-row",
+        "datapackage-bad-yaml",
+        "bib-unbalanced-braces",
+        "bib-same-document-twice",
+        "unknown-key-in-page",
+    ],
 )
 def test_check_reports_the_same_message_without_building(project, capsys, case):
     _, breaker, message = next(c for c in CASES if c[0] == case)[:3]

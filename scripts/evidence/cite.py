@@ -3,6 +3,11 @@
 Pandoc-style citations work everywhere text is written: ``[@key]``, ``[@key, p. 4]`` and
 ``[@a; @b]``. Each becomes a link to the entry in the page's own reference list; an unknown key is
 an error naming the file and line where it was written.
+
+One document, one entry: an entry lists the keys it replaced in its ``ids`` field (biblatex's
+alias field), so old citations keep working and resolve to the surviving key. Two entries that
+look like one document (same URL and the same year or title, or the same title and year) are an
+error naming both.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ CSL_TYPES = {
 }
 MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 
+KEY = re.compile(r"[A-Za-z0-9_][\w:.#$%&+?<>~/-]*")
 # a citation group: [ ... @key ... ] with no nested brackets; keys as Pandoc allows them
 CITE_GROUP = re.compile(r"\[([^\[\]]*?@[A-Za-z0-9_][^\[\]]*?)\](?!\()")
 CITE_ITEM = re.compile(
@@ -59,6 +65,20 @@ def _strip_braces(value: str) -> str:
     return re.sub(r"[{}]", "", value).strip()
 
 
+def normal_url(url: str) -> str:
+    """A URL as the duplicate check compares it: no http(s) scheme, no leading ``www.``, no
+    trailing slash on the path, the host in lower case (hosts ignore case; paths may not)."""
+    rest = re.sub(r"^https?://", "", url.strip(), flags=re.IGNORECASE)
+    host, path, tail = re.fullmatch(r"([^/?#]*)([^?#]*)(.*)", rest, flags=re.DOTALL).groups()
+    host = re.sub(r"^www\.", "", host.lower())
+    return host + path.rstrip("/") + tail
+
+
+def normal_title(title: str) -> str:
+    """A title as the duplicate check compares it: words only, case and punctuation ignored."""
+    return " ".join(re.findall(r"\w+", _strip_braces(title).casefold()))
+
+
 def _names(value: str) -> list[dict]:
     people = []
     for part in re.split(r"\s+and\s+", value.strip()):
@@ -79,6 +99,7 @@ class Bibliography:
         import bibtexparser
 
         self.entries: dict[str, Entry] = {}
+        self.aliases: dict[str, str] = {}  # old key -> the surviving key that lists it in ids
         files = sorted(Path(references_dir).glob("*.bib"))
         for path in files:
             text = read_text(path)
@@ -134,8 +155,76 @@ class Bibliography:
                         where=display(path),
                     )
                 self.entries[e.key] = Entry(e.key, fields, path, line)
+        self._read_aliases()
+        self._check_duplicates()
         self._formatted: dict[str, str] | None = None
         self.suffix = self._year_suffixes()
+
+    def _read_aliases(self) -> None:
+        """Each entry's ``ids``: the keys it replaced. An alias is no entry and has one owner."""
+        for key, entry in self.entries.items():
+            where, line = display(entry.file), entry.line
+            for alias in (a.strip() for a in str(entry.fields.get("ids", "")).split(",")):
+                if not alias:
+                    continue
+                if not KEY.fullmatch(alias):
+                    raise EvidenceError(
+                        f"line {line}: entry {key!r} lists {alias!r} in ids; expected citation "
+                        "keys separated by commas",
+                        where=where,
+                    )
+                if alias in self.entries:
+                    other = self.entries[alias]
+                    raise EvidenceError(
+                        f"line {line}: entry {key!r} lists {alias!r} in ids, but {alias!r} is "
+                        f"an entry of its own ({display(other.file)}, line {other.line}); "
+                        "an old key belongs in ids only once its entry is removed",
+                        where=where,
+                    )
+                if alias in self.aliases:
+                    owner = self.entries[self.aliases[alias]]
+                    raise EvidenceError(
+                        f"line {line}: entry {key!r} lists {alias!r} in ids, but entry "
+                        f"{owner.key!r} ({display(owner.file)}, line {owner.line}) already "
+                        "does; an old key can stand for one entry only",
+                        where=where,
+                    )
+                self.aliases[alias] = key
+
+    def _check_duplicates(self) -> None:
+        """Two entries for one document: the same URL and the same year or title, or the same
+        title and year. (Releases on one landing page differ in both title and year.)"""
+        by_url: dict[str, list[Entry]] = {}
+        by_title_year: dict[tuple[str, str], Entry] = {}
+        for entry in self.entries.values():
+            title = normal_title(entry.fields["title"])
+            year = str(entry.fields["year"]).strip()
+            url = normal_url(entry.url) if entry.url.strip() else ""
+            clash = None
+            for other in by_url.get(url, []) if url else []:
+                if str(other.fields["year"]).strip() == year:
+                    clash = other, "the same URL and year"
+                elif normal_title(other.fields["title"]) == title:
+                    clash = other, "the same URL and title"
+                if clash:
+                    break
+            if clash is None and (title, year) in by_title_year:
+                clash = by_title_year[(title, year)], "the same title and year"
+            if clash:
+                other, why = clash
+                raise EvidenceError(
+                    f"line {entry.line}: entry {entry.key!r} and entry {other.key!r} "
+                    f"({display(other.file)}, line {other.line}) have {why}: they are one "
+                    f"document; keep one entry and list the other key in its ids field",
+                    where=display(entry.file),
+                )
+            if url:
+                by_url.setdefault(url, []).append(entry)
+            by_title_year.setdefault((title, year), entry)
+
+    def resolve(self, key: str) -> str:
+        """The surviving key for `key` (itself, or the entry that lists it in ids)."""
+        return self.aliases.get(key, key)
 
     def _year_suffixes(self) -> dict[str, str]:
         """Harvard tells apart one author's works of one year as 2014a, 2014b (by title)."""
@@ -161,9 +250,10 @@ class Bibliography:
         return first + (" et al." if len(names) > 2 else "")
 
     def __contains__(self, key: str) -> bool:
-        return key in self.entries
+        return key in self.entries or key in self.aliases
 
     def csl(self, key: str) -> dict:
+        key = self.resolve(key)
         f = self.entries[key].fields
         entry_type = CSL_TYPES.get(self._type(key), "document")
         item: dict = {"id": key, "type": entry_type, "title": _strip_braces(f["title"])}
@@ -206,7 +296,7 @@ class Bibliography:
         return CitationStylesBibliography(style, source, formatter.html)
 
     def formatted(self) -> dict[str, str]:
-        """key -> the full Harvard reference as HTML."""
+        """key (or alias) -> the full Harvard reference as HTML."""
         if self._formatted is None:
             from citeproc import Citation, CitationItem
 
@@ -221,11 +311,13 @@ class Bibliography:
                 if key in self.suffix:
                     text = text.replace(f"({year})", f"({year}{self.suffix[key]})", 1)
                 out[key] = text
+            out.update({alias: out[key] for alias, key in self.aliases.items()})
             self._formatted = out
         return self._formatted
 
     def in_text(self, key: str, locator: str | None = None) -> str:
         """The in-text form, e.g. 'Nottingham City Council, 2014, p. 4' (no brackets)."""
+        key = self.resolve(key)
         year = str(self.entries[key].fields["year"]).strip() + self.suffix.get(key, "")
         text = f"{self._who(key)}, {year}"
         if locator:
@@ -233,6 +325,7 @@ class Bibliography:
         return text
 
     def sort_key(self, key: str):
+        key = self.resolve(key)
         return (self.in_text(key).lower(), key)
 
 
@@ -260,7 +353,8 @@ def find_citations(text: str):
 
 
 def check_keys(text: str, bib: Bibliography, where: str, first_line: int = 1) -> list[str]:
-    """Every key cited in `text`; an unknown one is an error naming where it was written."""
+    """Every key cited in `text`, as its surviving key; an unknown one is an error naming where
+    it was written."""
     keys = []
     for match, items in find_citations(text):
         for _, key, _ in items:
@@ -270,7 +364,7 @@ def check_keys(text: str, bib: Bibliography, where: str, first_line: int = 1) ->
                     f"line {line}: unknown citation key {key!r} (not in references/*.bib)",
                     where=where,
                 )
-            keys.append(key)
+            keys.append(bib.resolve(key))
     return keys
 
 
@@ -282,6 +376,7 @@ def render_citations(text: str, bib: Bibliography, where: str, first_line: int =
     def replace(match, items):
         parts = []
         for prefix, key, locator in items:
+            key = bib.resolve(key)  # an old key cites, and links to, the surviving entry
             if key not in cited:
                 cited.append(key)
             label = html.escape(bib.in_text(key, locator))
@@ -302,7 +397,7 @@ def reference_list(keys, bib: Bibliography, references_url: str | None = None) -
     """The HTML list of references for one page."""
     formatted = bib.formatted()
     items = []
-    for key in sorted(set(keys), key=bib.sort_key):
+    for key in sorted({bib.resolve(k) for k in keys}, key=bib.sort_key):
         more = f' <a href="{references_url}#ref-{key}">(all uses)</a>' if references_url else ""
         items.append(f'<li id="ref-{key}">{formatted[key]}{more}</li>')
     return '<ul class="references">\n' + "\n".join(items) + "\n</ul>\n"

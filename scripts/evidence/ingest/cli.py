@@ -39,7 +39,7 @@ def cmd_ingest(args) -> int:
         Path(args.path),
         project.data_dir,
         citation=args.cite,
-        bib_keys=set(bib.entries),
+        bib_keys=set(bib.entries) | set(bib.aliases),
     )
     rel = summary["release"]
     print(
