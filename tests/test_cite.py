@@ -214,9 +214,8 @@ def test_normal_title_ignores_case_braces_and_punctuation():
     )
 
 
-def test_shipped_bibliography_has_one_entry_per_document_and_few_undated():
+def test_shipped_bibliography_has_one_entry_per_document_and_says_why_any_is_undated():
     b = Bibliography(ROOT / "references")  # the duplicate check runs on construction
     undated = [k for k, e in b.entries.items() if str(e.fields["year"]).strip() == "n.d."]
-    assert len(undated) < 10, undated
     for key in undated:
         assert "Undated:" in b.entries[key].note, f"{key}: say in its note why it has no date"
