@@ -107,6 +107,7 @@ def doc(key, url, year="2023", title="Block contract award", extra=""):
 
 
 URL1 = "https://x.test/n/1"
+UNDATED = " note = {Undated: no date shown.},"
 
 
 def test_duplicate_document_names_both_keys_files_and_lines(tmp_path):
@@ -125,8 +126,9 @@ def test_duplicate_document_names_both_keys_files_and_lines(tmp_path):
     [
         (doc("a", URL1), doc("b", URL1, year="2024"), "URL and title"),
         (doc("a", URL1), doc("b", "https://y.test/copy", title="block CONTRACT award!"),
-         "title and year"),
-        (doc("a", URL1, year="n.d."), doc("b", URL1, year="n.d.", title="Other"), "URL and year"),
+         "title, author and year"),
+        (doc("a", URL1, year="n.d.", extra=UNDATED),
+         doc("b", URL1, year="n.d.", title="Other", extra=UNDATED), "URL and year"),
     ],
     ids=["same-url-and-title", "same-title-and-year", "both-undated-at-one-url"],
 )  # fmt: skip
@@ -141,6 +143,13 @@ def test_releases_on_one_landing_page_are_not_duplicates(tmp_path):
         tmp_path, doc("d2023", page, "2023", "Data 2023") + doc("d2024", page, "2024", "Data 2024")
     )
     assert set(b.entries) == {"d2023", "d2024"}
+
+
+def test_one_title_from_different_authors_is_not_a_duplicate(tmp_path):
+    one = doc("a", "https://x.test/decision/1", "n.d.", "Pan-London vehicle", UNDATED)
+    two = doc("b", "https://y.test/decision/2", "n.d.", "Pan-London vehicle", UNDATED)
+    b = bib(tmp_path, one + two.replace("Some Council", "Other Council"))
+    assert set(b.entries) == {"a", "b"}
 
 
 def test_entries_without_url_are_compared_by_title_and_year_only(tmp_path):
@@ -219,3 +228,21 @@ def test_shipped_bibliography_has_one_entry_per_document_and_says_why_any_is_und
     undated = [k for k, e in b.entries.items() if str(e.fields["year"]).strip() == "n.d."]
     for key in undated:
         assert "Undated:" in b.entries[key].note, f"{key}: say in its note why it has no date"
+
+
+def test_an_undated_entry_must_say_why(tmp_path):
+    with pytest.raises(
+        EvidenceError, match=r"line 1: entry 'a' has no date \(n\.d\.\); say in its"
+    ):
+        bib(tmp_path, doc("a", URL1, year="n.d.", extra=" note = {A page.},"))
+    b = bib(tmp_path, doc("a", URL1, year="n.d.", extra=" note = {Undated: none shown.},"))
+    assert b.in_text("a") == "Some Council, n.d."
+
+
+@pytest.mark.parametrize(
+    "title, shown",
+    [("Up to {\\pounds}2m a year", "Up to £2m a year"), ("\\pounds 5 a week", "£5 a week")],
+)
+def test_latex_pound_sign_becomes_a_pound_sign(tmp_path, title, shown):
+    b = bib(tmp_path, doc("a", URL1, title=title))
+    assert b.csl("a")["title"] == shown and "\\pounds" not in b.formatted()["a"]

@@ -203,6 +203,10 @@ CASES = [
      "references/refs.bib: line 24: entry 'y' and entry 'x' (references/refs.bib, line 18) have "
      "the same URL and year: they are one document; keep one entry and list the other key in its "
      "ids field"),
+    ("bib-undated-without-reason",
+     append(BIB, "\n" + ENTRY.format(key="x", extra=" note = {A page.},").replace("2020", "n.d.")),
+     "references/refs.bib: line 18: entry 'x' has no date (n.d.); say in its note why the "
+     "document cannot be dated, starting 'Undated:'"),
     ("bib-alias-is-an-entry",
      append(BIB, "\n" + ENTRY.format(key="x", extra=" ids = {ofsted2023},")),
      "references/refs.bib: line 18: entry 'x' lists 'ofsted2023' in ids, but 'ofsted2023' is an "

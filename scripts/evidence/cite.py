@@ -6,8 +6,8 @@ an error naming the file and line where it was written.
 
 One document, one entry: an entry lists the keys it replaced in its ``ids`` field (biblatex's
 alias field), so old citations keep working and resolve to the surviving key. Two entries that
-look like one document (same URL and the same year or title, or the same title and year) are an
-error naming both.
+look like one document (same URL and the same year or title, or the same title, year and author)
+are an error naming both.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ class Entry:
 
 
 def _strip_braces(value: str) -> str:
+    value = re.sub(r"\\pounds(\{\}|\s+|(?![A-Za-z]))", "£", value)  # {\pounds}2m -> £2m
     value = re.sub(r"\\([&%$#_])", r"\1", value)  # LaTeX escapes such as \& -> &
     return re.sub(r"[{}]", "", value).strip()
 
@@ -147,6 +148,12 @@ class Bibliography:
                         "(or n.d. when no date is known)",
                         where=display(path),
                     )
+                if year == "n.d." and "undated:" not in str(fields.get("note", "")).lower():
+                    raise EvidenceError(
+                        f"line {line}: entry {e.key!r} has no date (n.d.); say in its note why "
+                        "the document cannot be dated, starting 'Undated:'",
+                        where=display(path),
+                    )
                 urldate = str(fields.get("urldate", "")).strip()
                 if urldate and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", urldate):
                     raise EvidenceError(
@@ -193,12 +200,14 @@ class Bibliography:
 
     def _check_duplicates(self) -> None:
         """Two entries for one document: the same URL and the same year or title, or the same
-        title and year. (Releases on one landing page differ in both title and year.)"""
+        title, year and author. (Releases on one landing page differ in both title and year;
+        councils' decisions on one joint scheme can share a title but not an author.)"""
         by_url: dict[str, list[Entry]] = {}
-        by_title_year: dict[tuple[str, str], Entry] = {}
+        by_title_year: dict[tuple[str, str, str], Entry] = {}
         for entry in self.entries.values():
             title = normal_title(entry.fields["title"])
             year = str(entry.fields["year"]).strip()
+            who = normal_title(self._who(entry.key))
             url = normal_url(entry.url) if entry.url.strip() else ""
             clash = None
             for other in by_url.get(url, []) if url else []:
@@ -208,8 +217,8 @@ class Bibliography:
                     clash = other, "the same URL and title"
                 if clash:
                     break
-            if clash is None and (title, year) in by_title_year:
-                clash = by_title_year[(title, year)], "the same title and year"
+            if clash is None and (title, year, who) in by_title_year:
+                clash = by_title_year[(title, year, who)], "the same title, author and year"
             if clash:
                 other, why = clash
                 raise EvidenceError(
@@ -220,7 +229,7 @@ class Bibliography:
                 )
             if url:
                 by_url.setdefault(url, []).append(entry)
-            by_title_year.setdefault((title, year), entry)
+            by_title_year.setdefault((title, year, who), entry)
 
     def resolve(self, key: str) -> str:
         """The surviving key for `key` (itself, or the entry that lists it in ids)."""
