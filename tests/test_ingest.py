@@ -315,3 +315,13 @@ def test_cli_needs_a_bibliography_entry_for_the_release(tmp_path, capsys):
     assert "no reference 'ofsted2025cscdata' in references/*.bib" in capsys.readouterr().err
     assert main([*args, str(fixture), "--cite", "ofsted2024cscdata"]) == 0
     assert "3 rows written" in capsys.readouterr().err
+
+
+def test_cli_accepts_an_old_key_that_an_entry_lists_in_ids(tmp_path, capsys):
+    from evidence.cite import Bibliography
+
+    alias = sorted(Bibliography(ROOT / "references").aliases)[0]
+    data = fresh_data(tmp_path / "data")
+    fixture = FIXTURES / "ofsted_provider_level_at_31_march_2025.csv"
+    args = ["--project", str(ROOT), "ingest", "--data", str(data), "ofsted-provider-level"]
+    assert main([*args, str(fixture), "--cite", alias]) == 0, capsys.readouterr().err
