@@ -3,6 +3,7 @@ written for the purpose (a later year, a wrong encoding, a missing column, an un
 a changed preamble). Every failure must be one EvidenceError naming file, line and column."""
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from evidence.ingest import ingest, sources
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "analyses" / "data"
-OFFICIAL = ROOT.parent / "shared" / "data" / "official"
+# the team's shared/ beside the clone; EVIDENCE_OFFICIAL points elsewhere (a worktree, say)
+OFFICIAL = Path(os.environ.get("EVIDENCE_OFFICIAL", ROOT.parent / "shared" / "data" / "official"))
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 NO_OFFICIAL = f"the real releases are not here ({OFFICIAL} does not exist on this machine)"
 
@@ -49,11 +51,16 @@ REAL = [
     ),
     ("ofsted-ilacs", "ofsted_ilacs_la_judgements_at_31_march_2023.csv", "ilacs_judgements"),
 ]
-AUTHORITY_FILES = ("authorities.csv", "authority_names.csv", "authority_changes.csv")
+AUTHORITY_FILES = (
+    "authorities.csv",
+    "authority_names.csv",
+    "authority_changes.csv",
+    "datapackage.yaml",
+)
 
 
 def fresh_data(tmp: Path) -> Path:
-    """A data directory holding only the committed authority tables."""
+    """A data directory holding only the committed authority tables and the data package."""
     tmp.mkdir(parents=True, exist_ok=True)
     for name in AUTHORITY_FILES:
         shutil.copyfile(DATA / name, tmp / name)

@@ -10,31 +10,30 @@ them, from the publisher's file name).
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from pathlib import Path
 
 from evidence.errors import EvidenceError
 
-MODULES = [
-    "dfe_authorities",
-    "dfe_cla_placements",
-    "dfe_sfr_placements",
-    "dfe_cla_rates",
-    "dfe_foi_placed_outside",
-    "dfe_foi_net_gain",
-    "dfe_s251",
-    "mhclg_ro3",
-    "ofsted_provider_level",
-    "ofsted_providers_places",
-    "ofsted_timeseries",
-    "ofsted_ilacs",
-]
+# Modules of this package that are not importers: shared helpers and the command.
+_NOT_IMPORTERS = {"cli", "common"}
 
 
 def sources() -> dict:
-    """SOURCE name -> importer module."""
+    """SOURCE name -> importer module. An importer registers itself by being a module of this
+    package that defines SOURCE, TABLE, SUMMARY and run(); no list to edit."""
     found = {}
-    for name in MODULES:
-        module = importlib.import_module(f"evidence.ingest.{name}")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("_") or info.name in _NOT_IMPORTERS:
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if not hasattr(module, "SOURCE"):
+            continue
+        if module.SOURCE in found:
+            raise EvidenceError(
+                f"importers {found[module.SOURCE].__name__} and {module.__name__} both call "
+                f"themselves {module.SOURCE!r}"
+            )
         found[module.SOURCE] = module
     return found
 

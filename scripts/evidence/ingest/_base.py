@@ -42,7 +42,6 @@ def finish(
     path: Path,
     rows: list[dict],
     *,
-    columns,
     period,
     sort,
     **fields,
@@ -51,7 +50,7 @@ def finish(
     rel = release(module.rsplit(".", 1)[-1], source, table, path, **fields)
     for r in rows:
         r["release"] = rel.id
-    return Result(table, columns, rows, period, sort, rel)
+    return Result(table, rows, period, sort, rel)
 
 
 def from_file_name(path: Path, pattern: str, what: str, option: str):

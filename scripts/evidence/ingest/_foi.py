@@ -30,8 +30,9 @@ def check_years(table, title, years):
 
 
 def run(module, path, authorities, citation, values) -> Result:
-    """Import one file of the release: `module` gives SOURCE, TABLE, TITLE, REQUIRED,
-    CHARACTERISTIC and COLUMNS; `values(table, line, row)` gives the file's own figures."""
+    """Import one file of the release: `module` gives SOURCE, TABLE, TITLE, REQUIRED and
+    CHARACTERISTIC (its columns come from the data package); `values(table, line, row)` gives
+    the file's own figures."""
     table, title, foi = read(path, module.TITLE, module.REQUIRED)
     rows = []
     for line, r in table.rows:
@@ -56,7 +57,6 @@ def run(module, path, authorities, citation, values) -> Result:
         module.TABLE,
         path,
         rows,
-        columns=module.COLUMNS,
         period="year",
         sort=["year", "level", "area_code"],
         title=title[0],

@@ -21,19 +21,7 @@ from evidence.errors import EvidenceError
 from evidence.project import sha256_bytes
 
 RELEASES = "releases.csv"
-RELEASE_COLUMNS = [
-    "release",
-    "table",
-    "source",
-    "title",
-    "publisher",
-    "reference_date",
-    "periods",
-    "file_name",
-    "sha256",
-    "importer",
-    "citation",
-]
+DATAPACKAGE = "datapackage.yaml"
 ENCODING_NAMES = {"utf-8": "UTF-8", "cp1252": "Windows-1252 (CP-1252)", "mac_roman": "Mac Roman"}
 MARKER_MEANINGS = {
     "c": "suppressed to protect confidentiality",
@@ -403,10 +391,10 @@ class Release:
 
 @dataclass
 class Result:
-    """What an importer produced: rows for one table, keyed by period, and its release."""
+    """What an importer produced: rows for one table, keyed by period, and its release. The
+    table's columns (and their order) are the data package's, never the importer's own list."""
 
     table: str
-    columns: list[str]
     rows: list[dict]
     period_column: str | None  # rows of these periods from the same source are replaced
     sort: list[str]
@@ -417,10 +405,48 @@ def file_digest(path: Path) -> str:
     return sha256_bytes(Path(path).read_bytes())
 
 
+def schema_columns(data_dir: Path, table: str) -> list[str]:
+    """The field names of `table` as analyses/data/datapackage.yaml declares them, in order."""
+    import yaml
+
+    path = Path(data_dir) / DATAPACKAGE
+    if not path.is_file():
+        raise EvidenceError(
+            f"{path}: missing; the importers take each table's columns from the data package"
+        )
+    try:
+        package = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise EvidenceError(f"{path}: not valid YAML ({exc})") from None
+    for resource in package.get("resources") or []:
+        if resource.get("name") == table:
+            return [f["name"] for f in resource.get("schema", {}).get("fields", [])]
+    raise EvidenceError(f"{path}: no resource named {table!r}; declare the table and its fields")
+
+
+def _check_columns(result: Result, columns: list[str], data_dir: Path) -> None:
+    """The importer's rows carry exactly the fields the data package declares for the table."""
+    where = f"{Path(data_dir) / DATAPACKAGE}, resource {result.table!r}"
+    for row in result.rows[:1]:
+        extra = [k for k in row if k not in columns]
+        missing = [c for c in columns if c not in row]
+        if extra or missing:
+            raise EvidenceError(
+                f"{where}: the importer {result.release.importer} writes "
+                + (f"columns {', '.join(extra)} not declared there" if extra else "")
+                + ("; " if extra and missing else "")
+                + (f"no value for declared columns {', '.join(missing)}" if missing else "")
+                + "; make the schema and the importer agree"
+            )
+
+
 def write(result: Result, data_dir: Path) -> dict:
     """Merge the rows into their table (replacing the same source's rows for the same periods)
     and record the release; return a summary."""
     data_dir = Path(data_dir)
+    columns = schema_columns(data_dir, result.table)
+    release_columns = schema_columns(data_dir, Path(RELEASES).stem)
+    _check_columns(result, columns, data_dir)
     target = data_dir / f"{result.table}.csv"
     releases_path = data_dir / RELEASES
     releases = _rows(releases_path) if releases_path.is_file() else []
@@ -432,10 +458,10 @@ def write(result: Result, data_dir: Path) -> dict:
     replaced = 0
     if target.is_file() and result.period_column:
         old = _rows(target)
-        if old and list(old[0].keys()) != result.columns:
+        if old and list(old[0].keys()) != columns:
             raise EvidenceError(
-                f"{target}: its columns ({', '.join(old[0].keys())}) differ from what the "
-                f"importer writes ({', '.join(result.columns)})"
+                f"{target}: its columns ({', '.join(old[0].keys())}) differ from what "
+                f"{DATAPACKAGE} declares ({', '.join(columns)})"
             )
         for row in old:
             same = source_of.get(row.get("release", "")) == result.release.source
@@ -443,16 +469,16 @@ def write(result: Result, data_dir: Path) -> dict:
                 replaced += 1
                 continue
             kept.append(row)
-    rows = kept + [{c: plain(r.get(c)) for c in result.columns} for r in result.rows]
+    rows = kept + [{c: plain(r.get(c)) for c in columns} for r in result.rows]
 
     def key(row):
         return tuple(_sortable(row[c]) for c in result.sort)
 
     rows.sort(key=key)
-    _write_csv(target, result.columns, rows)
+    _write_csv(target, columns, rows)
 
     in_use = {r["release"] for r in rows if "release" in r} if result.period_column else set()
-    record = {c: plain(getattr(result.release, c, "")) for c in RELEASE_COLUMNS}
+    record = {c: plain(getattr(result.release, c, "")) for c in release_columns}
     record.update(
         release=result.release.id,
         periods=_periods(result.release.periods),
@@ -466,7 +492,7 @@ def write(result: Result, data_dir: Path) -> dict:
         out.append(r)
     out.append(record)
     out.sort(key=lambda r: (r["table"], r["release"]))
-    _write_csv(releases_path, RELEASE_COLUMNS, out)
+    _write_csv(releases_path, release_columns, out)
     return {"table": target, "rows": len(result.rows), "replaced": replaced, "kept": len(kept)}
 
 

@@ -12,7 +12,6 @@ from evidence.ingest.common import Result, read_table
 SOURCE = "dfe-authorities"
 TABLE = "authorities"
 SUMMARY = "DfE list of children's services authorities (ONS code, DfE code, name, region)"
-COLUMNS = ["ons_code", "dfe_code", "name", "region", "type"]
 TYPES = {
     "E06": "unitary authority",
     "E08": "metropolitan borough",
@@ -50,7 +49,6 @@ def run(path, authorities=None, citation=None, **_) -> Result:
         )
     return Result(
         table=TABLE,
-        columns=COLUMNS,
         rows=rows,
         period_column=None,
         sort=["ons_code"],

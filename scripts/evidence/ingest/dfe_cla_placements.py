@@ -22,17 +22,6 @@ REQUIRED = [
     "characteristic",
     "number",
 ]
-COLUMNS = [
-    "year",
-    "level",
-    "area_code",
-    "area_name",
-    "series",
-    "category",
-    "children",
-    "marker",
-    "release",
-]
 MARKERS = ("c", "x", "z", "k", "")
 SERIES = "2020 onwards"
 CATEGORIES = {
@@ -81,7 +70,6 @@ def run(path, authorities, citation=None, **_) -> Result:
         TABLE,
         path,
         rows,
-        columns=COLUMNS,
         period="year",
         sort=["year", "series", "level", "area_code", "category"],
         title=f"Children looked after in England including adoptions: children looked after at "

@@ -23,16 +23,6 @@ REQUIRED = [
     "children_count",
     "rate_per_10000",
 ]
-COLUMNS = [
-    "year",
-    "level",
-    "area_code",
-    "area_name",
-    "children",
-    "rate_per_10000",
-    "marker",
-    "release",
-]
 MARKERS = ("c", "x", "z", "k", "")
 
 
@@ -70,7 +60,6 @@ def run(path, authorities, citation=None, **_) -> Result:
         TABLE,
         path,
         rows,
-        columns=COLUMNS,
         period="year",
         sort=["year", "level", "area_code"],
         title=f"Children looked after in England including adoptions: number and rate per 10,000 "

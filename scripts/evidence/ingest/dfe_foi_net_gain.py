@@ -27,7 +27,6 @@ REQUIRED = [
     "characteristic",
     "number",
 ]
-COLUMNS = ["year", "level", "area_code", "area_name", "net_gain", "marker", "release"]
 
 
 def _values(table, line, r):

@@ -27,7 +27,6 @@ REQUIRED = [
     "number",
     "percentage",
 ]
-COLUMNS = ["year", "level", "area_code", "area_name", "children", "percent", "marker", "release"]
 
 
 def _values(table, line, r):

@@ -24,16 +24,6 @@ MEASURES = {
     "NetCurrentExpenditure": "net current expenditure",
 }
 REQUIRED = ["LA", "LA Name", "LineNumber", "CYPServiceDescription", *MEASURES]
-COLUMNS = [
-    "financial_year",
-    "area_code",
-    "area_name",
-    "series",
-    "measure",
-    "gbp",
-    "marker",
-    "release",
-]
 SERIES = "Section 251 outturn"
 MARKERS = ("", "x", "c", "z", "..")
 
@@ -88,7 +78,6 @@ def run(path, authorities, citation=None, **_) -> Result:
         TABLE,
         path,
         rows,
-        columns=COLUMNS,
         period="financial_year",
         sort=["financial_year", "series", "area_code", "measure"],
         title=f"Section 251 outturn {fy}: children and young people's services, local authority "

@@ -22,17 +22,6 @@ REQUIRED = [
     "variable",
     "value",
 ]
-COLUMNS = [
-    "year",
-    "level",
-    "area_code",
-    "area_name",
-    "series",
-    "category",
-    "children",
-    "marker",
-    "release",
-]
 MARKERS = ("x", "..", "c", "z", "")
 SERIES = "2011 to 2017"
 CATEGORIES = {"CLA_Mar": "all", "CLA_Secure": "secure units, children's homes and hostels"}
@@ -83,7 +72,6 @@ def run(path, authorities, citation=None, **_) -> Result:
         TABLE,
         path,
         rows,
-        columns=COLUMNS,
         period="year",
         sort=["year", "series", "level", "area_code", "category"],
         title=f"Children looked after in England (including adoption), years ending 31 March "

@@ -20,16 +20,6 @@ CODES = {
     "RO3-csclkdres-net-cur-exp": "net current expenditure",
 }
 REQUIRED = ["financial_year", "ons_code", "la_name", "ro3_code", "value_gbp_thousands"]
-COLUMNS = [
-    "financial_year",
-    "area_code",
-    "area_name",
-    "series",
-    "measure",
-    "gbp",
-    "marker",
-    "release",
-]
 SERIES = "Revenue Outturn RO3"
 MARKERS = ("[x]", "[z]", "[c]", "x", "")
 
@@ -81,7 +71,6 @@ def run(path, authorities, citation=None, **_) -> Result:
         TABLE,
         path,
         rows,
-        columns=COLUMNS,
         period="financial_year",
         sort=["financial_year", "series", "area_code", "measure"],
         title="Local authority revenue expenditure and financing: Revenue Outturn RO3 (social care "

@@ -11,14 +11,6 @@ TABLE = "ilacs_judgements"
 SUMMARY = "Ofsted ILACS judgements of each authority at 31 March"
 IN_CARE = "Experiences and progress of children in care"
 REQUIRED = ["Local authority name", "Inspection date", "Overall effectiveness", IN_CARE]
-COLUMNS = [
-    "as_at",
-    "ons_code",
-    "inspection_date",
-    "overall_effectiveness",
-    "children_in_care",
-    "release",
-]
 GRADES = {
     "Outstanding": "outstanding",
     "Good": "good",
@@ -60,4 +52,4 @@ def run(path, authorities, citation=None, **_) -> Result:
                 "release": rel.id,
             }
         )
-    return Result(TABLE, COLUMNS, rows, "as_at", ["as_at", "ons_code"], rel)
+    return Result(TABLE, rows, "as_at", ["as_at", "ons_code"], rel)

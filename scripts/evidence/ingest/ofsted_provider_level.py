@@ -30,18 +30,6 @@ REQUIRED = [
     "Latest full inspection date",
     JUDGEMENT,
 ]
-COLUMNS = [
-    "as_at",
-    "list",
-    "urn",
-    "ons_code",
-    "provision_type",
-    "sector",
-    "places",
-    "overall_judgement",
-    "inspection_date",
-    "release",
-]
 # Ofsted's spellings of the kinds of children's home (its own capitalisation varies)
 HOME_TYPES = {
     "children's home": "children's home",
@@ -119,4 +107,4 @@ def run(path, authorities, citation=None, **_) -> Result:
         citation=citation or f"ofsted{title['edition']}cscdata",
     )
     rows = homes(table, authorities, f"{year}-03-31", rel.id, "provider-level", True)
-    return Result(TABLE, COLUMNS, rows, "as_at", ["as_at", "list", "urn"], rel)
+    return Result(TABLE, rows, "as_at", ["as_at", "list", "urn"], rel)

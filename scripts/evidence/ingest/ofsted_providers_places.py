@@ -8,7 +8,7 @@ from __future__ import annotations
 from evidence.errors import EvidenceError
 from evidence.ingest._base import from_file_name, release
 from evidence.ingest.common import Result, read_table, uk_date
-from evidence.ingest.ofsted_provider_level import COLUMNS, homes
+from evidence.ingest.ofsted_provider_level import homes
 
 SOURCE = "ofsted-providers-places"
 TABLE = "childrens_homes"
@@ -48,4 +48,4 @@ def run(path, authorities, citation=None, **_) -> Result:
         citation=citation or f"ofsted{year}cscdata",
     )
     rows = homes(table, authorities, as_at, rel.id, "registered", False)
-    return Result(TABLE, COLUMNS, rows, "as_at", ["as_at", "list", "urn"], rel)
+    return Result(TABLE, rows, "as_at", ["as_at", "list", "urn"], rel)

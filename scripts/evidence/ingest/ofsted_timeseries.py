@@ -9,7 +9,6 @@ from evidence.ingest.common import Result, enum, number, read_table, uk_date
 SOURCE = "ofsted-national-timeseries"
 TABLE = "ofsted_national_homes"
 SUMMARY = "Ofsted national providers and places by provision type, as at 31 March each year"
-COLUMNS = ["as_at", "measure", "provision_type", "value", "release"]
 MEASURES = {"Providers": "providers", "Places": "places"}
 
 
@@ -34,7 +33,6 @@ def run(path, authorities=None, citation=None, **_) -> Result:
         TABLE,
         path,
         parsed,
-        columns=COLUMNS,
         period="as_at",
         sort=["as_at", "measure", "provision_type"],
         title=f"Children's social care data in England {latest}: providers and places time series",
