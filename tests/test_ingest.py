@@ -24,6 +24,7 @@ REAL = [
     ("dfe-authorities", "dfe_csc_local_authorities_153.csv", "authorities"),
     ("dfe-sfr-placements", "dfe_sfr_cla_31_march_placement_by_la_2011_2017.csv", "cla_placements"),
     ("dfe-cla-placements", "dfe_cla_31_march_placement_type_by_la_2020_2025.csv", "cla_placements"),
+    ("dfe-cla-rates", "dfe_cla_number_and_rate_per_10k_children_2019_2023.csv", "cla_rates"),
     ("dfe-cla-rates", "dfe_cla_number_and_rate_per_10k_children_2021_2025.csv", "cla_rates"),
     (
         "dfe-foi-placed-outside",
@@ -35,7 +36,14 @@ REAL = [
         "dfe_foi_2024_0040813_cla_childrens_homes_net_gain_by_la_2014_2024.csv",
         "childrens_homes_net_gain",
     ),
-    ("dfe-s251-outturn", "dfe_s251_outturn_2013_14_cyp_services_la.csv", "residential_spend"),
+    *[
+        (
+            "dfe-s251-outturn",
+            f"dfe_s251_outturn_{y}_{y - 1999}_cyp_services_la.csv",
+            "residential_spend",
+        )
+        for y in range(2009, 2014)
+    ],
     (
         "mhclg-ro3",
         "mhclg_ro3_childrens_social_care_by_la_2022_23_to_2024_25.csv",
@@ -57,6 +65,12 @@ AUTHORITY_FILES = (
     "authority_changes.csv",
     "datapackage.yaml",
 )
+
+
+def real(source: str):
+    """The real release file(s) of one importer, in REAL's order (one name, or a list)."""
+    names = [name for s, name, _ in REAL if s == source]
+    return names[0] if len(names) == 1 else names
 
 
 def fresh_data(tmp: Path) -> Path:
@@ -154,7 +168,7 @@ def test_reimporting_a_release_changes_nothing(imported, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(imported, data)
     before = {p.name: p.read_bytes() for p in data.glob("*.csv")}
-    ingest("dfe-foi-net-gain", OFFICIAL / REAL[5][1], data)
+    ingest("dfe-foi-net-gain", OFFICIAL / real("dfe-foi-net-gain"), data)
     assert {p.name: p.read_bytes() for p in data.glob("*.csv")} == before
 
 
@@ -164,7 +178,7 @@ def test_reimporting_a_release_changes_nothing(imported, tmp_path):
 def test_later_ofsted_year_adds_a_year(tmp_path):
     data = fresh_data(tmp_path / "data")
     if OFFICIAL.is_dir():
-        ingest("ofsted-provider-level", OFFICIAL / REAL[9][1], data)
+        ingest("ofsted-provider-level", OFFICIAL / real("ofsted-provider-level")[-1], data)
     summary = ingest(
         "ofsted-provider-level", FIXTURES / "ofsted_provider_level_at_31_march_2025.csv", data
     )
@@ -332,3 +346,117 @@ def test_cli_accepts_an_old_key_that_an_entry_lists_in_ids(tmp_path, capsys):
     fixture = FIXTURES / "ofsted_provider_level_at_31_march_2025.csv"
     args = ["--project", str(ROOT), "ingest", "--data", str(data), "ofsted-provider-level"]
     assert main([*args, str(fixture), "--cite", alias]) == 0, capsys.readouterr().err
+
+
+# ---- Section 251 outturn: one importer, a layout per header -----------------------------------
+
+
+def test_s251_years_each_add_up_to_england(imported):
+    """Every imported year covers the 152 authorities; 2013-14 matches DfE's published total."""
+    spend = rows(imported / "residential_spend.csv")
+    totals = {}
+    for r in spend:
+        if r["series"] == "Section 251 outturn" and r["measure"] == "total expenditure":
+            fy = r["financial_year"]
+            count, gbp = totals.get(fy, (0, 0.0))
+            totals[fy] = (count + 1, gbp + float(r["gbp"] or 0))
+    assert sorted(totals) == ["2009-10", "2010-11", "2011-12", "2012-13", "2013-14"]
+    assert {count for count, _ in totals.values()} == {152}
+    assert round(totals["2013-14"][1] / 1e6) == 1021  # DfE: GBP 1,021m, gross, rounded
+    for _, gbp in totals.values():
+        assert 900e6 < gbp < 1100e6  # pounds in every layout, never thousands
+
+
+def test_s251_2008_09_keeps_abolished_counties_rather_than_drop_them(tmp_path):
+    """The 2008-09 layout is read, but Bedfordshire (abolished 1 April 2009) has no ONS code."""
+    if not OFFICIAL.is_dir():
+        pytest.skip(NO_OFFICIAL)
+    data = fresh_data(tmp_path / "data")
+    with pytest.raises(EvidenceError) as err:
+        ingest("dfe-s251-outturn", OFFICIAL / "dfe_s251_outturn_2008_09_cyp_services_la.csv", data)
+    assert "line 3954, column 'LEA Number:'" in str(err.value)
+    assert "unknown DfE authority code '820' (Bedfordshire)" in str(err.value)
+
+
+def test_s251_later_year_in_an_older_layout_imports_unchanged(tmp_path):
+    """2016-17 in the 2009-10 layout, residential care moved to line 7: no code change."""
+    data = fresh_data(tmp_path / "data")
+    summary = ingest("dfe-s251-outturn", FIXTURES / "s251_outturn_2016_17.csv", data)
+    assert summary["release"].citation == "dfes251outturn201617"
+    got = {(r["area_code"], r["measure"]): r for r in rows(data / "residential_spend.csv")}
+    assert got[("E10000024", "total expenditure")]["gbp"] == "600000000"
+    assert got[("E06000019", "voluntary provision")]["marker"] == "x"
+    assert ("E10000024", "fostering services") not in got
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        (
+            "s251_outturn_2014_15_renamed.csv",
+            ["s251_outturn_2014_15_renamed.csv, line 1, column 'TotalExpenditure'", "layout"],
+        ),
+        (
+            "s251_outturn_2014_15_two_lines.csv",
+            [
+                "s251_outturn_2014_15_two_lines.csv, line 3, column 'LineNumber'",
+                "line 7 here but line 6 on line 2",
+            ],
+        ),
+        (
+            "s251_outturn_2015_16_thousands.csv",
+            ["column 'total expenditure'", "£1.1m for 2015-16", "DfE published £1,103m"],
+        ),
+    ],
+)
+def test_s251_wrong_layout_or_unit_is_one_clear_error(tmp_path, fixture, expected):
+    data = fresh_data(tmp_path / "data")
+    with pytest.raises(EvidenceError) as err:
+        ingest("dfe-s251-outturn", FIXTURES / fixture, data)
+    for part in expected:
+        assert part in str(err.value), str(err.value)
+    assert not (data / "releases.csv").exists()
+
+
+def test_cla_rates_older_edition_adds_years_and_never_overrides_a_newer_one(tmp_path):
+    if not OFFICIAL.is_dir():
+        pytest.skip(NO_OFFICIAL)
+    data = fresh_data(tmp_path / "data")
+    newer, older = real("dfe-cla-rates")[1], real("dfe-cla-rates")[0]
+    ingest("dfe-cla-rates", OFFICIAL / newer, data)
+    summary = ingest("dfe-cla-rates", OFFICIAL / older, data)
+    assert summary["superseded"] == ["2021", "2022", "2023"]
+    england = {r["year"]: r for r in rows(data / "cla_rates.csv") if r["area_code"] == "E92000001"}
+    assert england["2019"]["children"] == "78140"  # DfE, reporting year 2023
+    assert england["2021"]["release"] == Path(newer).stem
+    assert sorted(england) == [str(y) for y in range(2019, 2026)]
+
+
+def test_importer_columns_come_from_the_data_package(tmp_path):
+    """A table's columns are the data package's: a schema that drifts from the importer fails."""
+    data = fresh_data(tmp_path / "data")
+    package = (data / "datapackage.yaml").read_text()
+    assert "- {name: gbp, type: number" in package
+    (data / "datapackage.yaml").write_text(
+        package.replace("- {name: gbp, type: number", "- {name: pounds, type: number")
+    )
+    with pytest.raises(EvidenceError) as err:
+        ingest("mhclg-ro3", FIXTURES / "ro3_2025_26.csv", data)
+    message = str(err.value)
+    assert "datapackage.yaml, resource 'residential_spend'" in message
+    assert "columns gbp not declared there" in message
+    assert "no value for declared columns pounds" in message
+    assert not (data / "residential_spend.csv").exists()
+
+
+def test_importers_register_themselves():
+    """Every module of evidence.ingest that names a SOURCE is an importer; no list to edit."""
+    import pkgutil
+
+    import evidence.ingest as package
+
+    modules = {
+        i.name for i in pkgutil.iter_modules(package.__path__) if not i.name.startswith("_")
+    } - {"cli", "common"}
+    assert {m.__name__.rsplit(".", 1)[-1] for m in sources().values()} == modules
+    assert not hasattr(package, "MODULES")

@@ -451,11 +451,13 @@ def write(result: Result, data_dir: Path) -> dict:
     releases_path = data_dir / RELEASES
     releases = _rows(releases_path) if releases_path.is_file() else []
     source_of = {r["release"]: r["source"] for r in releases}
+    reference_of = {r["release"]: r.get("reference_date", "") for r in releases}
     new_periods = (
         {str(r[result.period_column]) for r in result.rows} if result.period_column else None
     )
     kept = []
     replaced = 0
+    newer = set()  # periods a later release of the same source already holds: they stay
     if target.is_file() and result.period_column:
         old = _rows(target)
         if old and list(old[0].keys()) != columns:
@@ -464,12 +466,19 @@ def write(result: Result, data_dir: Path) -> dict:
                 f"{DATAPACKAGE} declares ({', '.join(columns)})"
             )
         for row in old:
+            held = row.get("release", "")
+            if source_of.get(held) == result.release.source and held != result.release.id:
+                if reference_of.get(held, "") > result.release.reference_date:
+                    newer.add(str(row[result.period_column]))
+        for row in old:
             same = source_of.get(row.get("release", "")) == result.release.source
-            if same and str(row[result.period_column]) in new_periods:
+            period = str(row[result.period_column])
+            if same and period in new_periods and period not in newer:
                 replaced += 1
                 continue
             kept.append(row)
-    rows = kept + [{c: plain(r.get(c)) for c in columns} for r in result.rows]
+    fresh = [r for r in result.rows if not newer or str(r[result.period_column]) not in newer]
+    rows = kept + [{c: plain(r.get(c)) for c in columns} for r in fresh]
 
     def key(row):
         return tuple(_sortable(row[c]) for c in result.sort)
@@ -493,7 +502,13 @@ def write(result: Result, data_dir: Path) -> dict:
     out.append(record)
     out.sort(key=lambda r: (r["table"], r["release"]))
     _write_csv(releases_path, release_columns, out)
-    return {"table": target, "rows": len(result.rows), "replaced": replaced, "kept": len(kept)}
+    return {
+        "table": target,
+        "rows": len(fresh),
+        "replaced": replaced,
+        "kept": len(kept),
+        "superseded": sorted(newer & (new_periods or set())),
+    }
 
 
 def _periods(periods) -> str:

@@ -1,5 +1,10 @@
 """DfE "Children looked after in England including adoptions": cla_number_and_rate_per_10k_
-children.csv (children looked after on 31 March and the rate per 10,000 children aged 0-17)."""
+children.csv (children looked after on 31 March and the rate per 10,000 children aged 0-17).
+
+Two editions' layouts, told apart by the header: the 2025 edition (population_type,
+children_count, 'Children looked after on 31 March each year') and the 2023 edition
+(population_count, number, 'Children looked after at 31 March each year'). Where two releases
+cover the same year, the later release's figures are kept (see common.write)."""
 
 from __future__ import annotations
 
@@ -11,36 +16,43 @@ from evidence.ingest.common import Result, number, read_table, year
 SOURCE = "dfe-cla-rates"
 TABLE = "cla_rates"
 SUMMARY = "DfE children looked after on 31 March: number and rate per 10,000 children"
-POPULATION = "Children looked after on 31 March each year"
-REQUIRED = [
-    "time_period",
-    "geographic_level",
-    "region_code",
-    "region_name",
-    "la_name",
-    "new_la_code",
-    "population_type",
-    "children_count",
-    "rate_per_10000",
+PLACE = ["time_period", "geographic_level", "region_code", "region_name", "la_name", "new_la_code"]
+# (population column, count column, the label of children looked after at 31 March)
+LAYOUTS = [
+    ("population_type", "children_count", "Children looked after on 31 March each year"),
+    ("population_count", "number", "Children looked after at 31 March each year"),
 ]
 MARKERS = ("c", "x", "z", "k", "")
 
 
+def _layout(path):
+    from evidence.ingest.common import decode
+
+    raw = open(path, "rb").read() if path.is_file() else b""
+    first = decode(raw, path, ("utf-8",))[0].splitlines()[0] if raw.strip() else ""
+    header = [h.strip() for h in first.split(",")]
+    for layout in LAYOUTS:
+        if layout[0] in header and layout[1] in header:
+            return layout
+    return LAYOUTS[0]  # read_table then names the missing column
+
+
 def run(path, authorities, citation=None, **_) -> Result:
-    table, _ = read_table(path, required=REQUIRED)
-    wanted = [(line, r) for line, r in table.rows if r["population_type"] == POPULATION]
+    population, count, label = _layout(path)
+    table, _ = read_table(path, required=[*PLACE, population, count, "rate_per_10000"])
+    wanted = [(line, r) for line, r in table.rows if r[population] == label]
     if not wanted:
-        seen = sorted({r["population_type"] for _, r in table.rows})
+        seen = sorted({r[population] for _, r in table.rows})
         raise EvidenceError(
-            f"{table.where(None, 'population_type')}: no rows with population_type "
-            f"{POPULATION!r}; found: {', '.join(seen)}"
+            f"{table.where(None, population)}: no rows with {population} "
+            f"{label!r}; found: {', '.join(seen)}"
         )
     rows = []
     for line, r in wanted:
         lvl, code, name = dfe_area(table, line, r, authorities)
         if lvl == "England":
             name = "England"
-        children, marker = number(table, line, "children_count", r["children_count"], MARKERS)
+        children, marker = number(table, line, count, r[count], MARKERS)
         rate, _ = number(table, line, "rate_per_10000", r["rate_per_10000"], MARKERS)
         rows.append(
             {
