@@ -29,7 +29,7 @@ from evidence.project import Project, read_text, sha256_bytes, sha256_file
 
 DEFAULT_TIMEOUT = 600  # seconds an analysis may take before the build gives up on it
 # code that shapes an analysis's outputs, so part of every cache key
-RUNTIME_MODULES = ("api.py", "data.py", "run.py", "models.py")
+RUNTIME_MODULES = ("api.py", "data.py", "run.py", "models.py", "did.py")
 
 
 def runtime_hash() -> str:
