@@ -58,6 +58,15 @@
 # usual standard errors are unreliable; the interval shown is Conley and Taber's, built from
 # the placebo estimates, which assumes the effect is the same for every treated authority
 # [@conleytaber2005].
+#
+# **Which library.** Any of pyfixest, linearmodels, differences, csdid or statsmodels can fit
+# the two-way fixed-effects check; the placebo loop is array arithmetic in every case, since a
+# model fit per draw would cost minutes. What each adds to the project, counted as the packages
+# pip installs into an empty environment: statsmodels 13 (with scipy, patsy, formulaic and
+# pandas); linearmodels 16 (statsmodels plus pyhdfe and two small ones); differences 19 (adds
+# polars, joblib and tqdm); csdid 56 and pyfixest 57 (plotting, notebook and publishing
+# packages among them). statsmodels is the smallest, long maintained, and fits ordinary least
+# squares with errors clustered by authority, which is all the check needs.
 
 # %%
 import altair as alt
@@ -232,6 +241,58 @@ OUTCOMES = {
 }
 
 # %% [markdown]
+# ## The panels: which years each series has
+#
+# Every authority and every 31 March from 2011 to 2025, and where each figure comes from. A
+# year with no figures for any authority is a year with no release held here, not a zero.
+# Areas since merged or split keep their figures under their former codes and are not among
+# the 153 compared here, so earlier years count fewer authorities.
+
+# %%
+all_years = np.arange(2011, 2026)
+
+
+def count_by_year(frame, column):
+    frame = frame[frame["area_code"].isin(row_of) & frame[column].notna()]
+    return frame.groupby("year")["area_code"].nunique().reindex(all_years, fill_value=0)
+
+
+spend_counts = spend[spend["gbp"].notna()].groupby("year")["area_code"].nunique().reindex(all_years)
+coverage_table = pd.DataFrame(
+    {
+        "31 March": [str(y) for y in all_years],
+        "Children looked after": count_by_year(looked_after, "children").tolist(),
+        "Children in homes (derived)": [
+            int(np.isfinite(homes[:, years == y]).sum()) if y in years else 0 for y in all_years
+        ],
+        "Share placed outside": count_by_year(outside, "percent").tolist(),
+        "Residential spending (year to 31 March)": spend_counts.fillna(0).astype(int).tolist(),
+        "Sources": [
+            "; ".join(
+                part
+                for part, ok in (
+                    ("DfE SFR (looked after)", y <= 2017),
+                    ("no DfE release held for looked after", y == 2018),
+                    ("DfE 2023 edition (looked after)", y in (2019, 2020)),
+                    ("DfE 2025 edition (looked after)", y >= 2021),
+                    ("DfE FOI 2024-0040813 (homes, placed outside)", 2014 <= y <= 2024),
+                    ("Section 251 outturn", 2010 <= y <= 2014),
+                    ("no spending file held", 2015 <= y <= 2022),
+                    ("RO3", y >= 2023),
+                )
+                if ok
+            )
+            for y in all_years
+        ],
+    }
+)
+show(
+    coverage_table,
+    caption="Authorities (of 153) with a figure in each series, by 31 March, and the release "
+    "it comes from (suppressed figures count as missing)",
+)
+
+# %% [markdown]
 # ## Estimates, intervals and what the design could detect
 
 # %%
@@ -308,7 +369,10 @@ for key, spec in OUTCOMES.items():
         }
     )
     study = did.event_study(d, real_units, EVENTS)[0]
-    band = np.nanquantile(did.event_study(d, draws, EVENTS), [0.025, 0.975], axis=0)
+    placebo_events = did.event_study(d, draws, EVENTS)
+    reached = np.isfinite(placebo_events).any(axis=0)  # years no stack reaches stay empty
+    band = np.full((2, len(EVENTS)), np.nan)
+    band[:, reached] = np.nanquantile(placebo_events[:, reached], [0.025, 0.975], axis=0)
     for e, est, lo, hi in zip(EVENTS, study, band[0], band[1], strict=True):
         if np.isfinite(est):
             events.append(
@@ -350,7 +414,7 @@ for key, r in estimates.iterrows():
     publish(
         f"{base}.p_value",
         r["p"],
-        unit="probability",
+        unit="",
         description=f"{r['label']}: two-sided (equal-tailed) permutation p-value",
     )
     publish(
@@ -363,7 +427,7 @@ for key, r in estimates.iterrows():
     publish(
         f"{base}.treated",
         int(r["treated"]),
-        unit="authorities",
+        unit="",
         description=f"{r['label']}: treated authorities with figures in the years compared",
     )
     publish(
@@ -442,15 +506,15 @@ show(
 )
 
 # %% [markdown]
-# {% set o = "block_contract_outcomes." %}
-# The table shows each outcome's estimate, its interval and p-value. Read the last column
-# first: it is the smallest fall the study would detect four times out of five. For the share
-# placed outside, a block contract would have had to cut it by more than
-# {{ result(o ~ "placed_outside.mde") }} for the study to be likely to notice; for the share of
-# children looked after in homes, by more than {{ result(o ~ "in_homes.mde") }}; for spending
-# per child, by more than {{ result(o ~ "spend_per_child.mde") }}. The cluster-robust interval
-# from the regression is shown only to compare: with so few treated authorities its standard
-# errors are far too small [@conleytaber2005].
+# The table shows each outcome's estimate, its interval and p-value. Read the last column first:
+# it is the smallest fall the study would detect four times out of five. For the share placed
+# outside, a block contract would have had to cut it by more than
+# {{ result("block_contract_outcomes.placed_outside.mde") }} for the study to be likely to notice;
+# for the share of children looked after in homes, by more than
+# {{ result("block_contract_outcomes.in_homes.mde") }}; for spending per child, by more than
+# {{ result("block_contract_outcomes.spend_per_child.mde") }}. The cluster-robust interval from
+# the regression is shown only to compare: with so few treated authorities its standard errors are
+# far too small [@conleytaber2005].
 
 # %% [markdown]
 # ## Pre-start trends: was a treated authority already diverging?
@@ -544,7 +608,7 @@ band = base.mark_area(opacity=0.25).encode(
 line = base.mark_line(point=True).encode(
     y="estimate:Q", tooltip=["outcome", "event", alt.Tooltip("estimate:Q", format=".1f")]
 )
-zero = alt.Chart().mark_rule(strokeDash=[4, 4]).encode(y=alt.datum(0))
+zero = alt.Chart().mark_rule(strokeDash=[4, 4], aria=False).encode(y=alt.datum(0))
 chart = (
     alt.layer(band, line, zero, data=events)
     .properties(width=240, height=200)
@@ -611,33 +675,37 @@ if shares:
 # %% [markdown]
 # ## What this means
 #
-# {% set o = "block_contract_outcomes." %}
-# {% set n = value(o ~ "placed_outside.treated") %}
-# The rule selects {{ result(o ~ "treated_count") }}; of these, {{ n }}
-# {{ "has" if n == 1 else "have" }} published figures both before and after the start, and
-# {{ "decides" if n == 1 else "decide" }} the estimates. The share placed outside changed by
-# {{ result(o ~ "placed_outside.estimate") }} against the controls (95% placebo interval
-# {{ result(o ~ "placed_outside.interval_low") }} to
-# {{ result(o ~ "placed_outside.interval_high") }}, permutation p
-# {{ result(o ~ "placed_outside.p_value") }}); the share of children looked after in homes by
-# {{ result(o ~ "in_homes.estimate") }} (p {{ result(o ~ "in_homes.p_value") }}); and spending
-# per child in homes by {{ result(o ~ "spend_per_child.estimate") }} (p
-# {{ result(o ~ "spend_per_child.p_value") }}){% if value(o ~ "spend_per_child.estimate") > 0
-# %}, a rise, not a saving{% endif %}, across a gap of years with no spending figures. Paying
-# for block beds whether or not they are filled raises spending per child placed, so a rise is
-# what a block contract can do to this measure in the short run.
+# The rule selects {{ result("block_contract_outcomes.treated_count") }}; of these,
+# {{ result("block_contract_outcomes.placed_outside.treated") }}
+# {{ "has" if value("block_contract_outcomes.placed_outside.treated") == 1 else "have" }}
+# published figures both before and after the start, and
+# {{ "decides" if value("block_contract_outcomes.placed_outside.treated") == 1 else "decide" }}
+# the estimates. The share placed outside changed by
+# {{ result("block_contract_outcomes.placed_outside.estimate") }} against the controls (95%
+# placebo interval {{ result("block_contract_outcomes.placed_outside.interval_low") }} to
+# {{ result("block_contract_outcomes.placed_outside.interval_high") }}, permutation p
+# {{ result("block_contract_outcomes.placed_outside.p_value") }}); the share of children looked
+# after in homes by {{ result("block_contract_outcomes.in_homes.estimate") }} (p
+# {{ result("block_contract_outcomes.in_homes.p_value") }}); and spending per child in homes by
+# {{ result("block_contract_outcomes.spend_per_child.estimate") }} (p
+# {{ result("block_contract_outcomes.spend_per_child.p_value") }}){% if
+# value("block_contract_outcomes.spend_per_child.estimate") > 0 %}, a rise, not a saving{% endif
+# %}, across a gap of years with no spending figures. Paying for block beds whether or not they
+# are filled raises spending per child placed, so a rise is what a block contract can do to this
+# measure in the short run.
 #
-# {% if value(o ~ "spend_per_child.mde") / 100 > value(o ~ "claimed_saving") %}**In plain
-# words: this evidence cannot show that block contracts improved outcomes or cut cost, and it
-# could not have shown it.**{% else %}**In plain words: read the estimates with their
-# intervals; one authority decides them.**{% endif %} The effect councils claim on cost is about
-# {{ result(o ~ "claimed_saving") }} a placement; the smallest fall this design detects is
-# {{ result(o ~ "spend_per_child.mde") }}.{% if value(o ~ "pretrend_flagged") %} A flagged
-# authority's change follows a movement that was already unusual before its contract.{% endif %}
-# What moves the answer most is the treated set:
-# a handful of authorities decide every estimate, so each new dated block contract of
-# {{ result(o ~ "rule_min_beds") }} or more added to the evidence table changes the list,
-# the estimates and the detectable effect.
+# {% if value("block_contract_outcomes.spend_per_child.mde") / 100 >
+# value("block_contract_outcomes.claimed_saving") %}**In plain words: this evidence cannot show
+# that block contracts improved outcomes or cut cost, and it could not have shown it.**{% else
+# %}**In plain words: read the estimates with their intervals; one authority decides them.**{%
+# endif %} The effect councils claim on cost is about
+# {{ result("block_contract_outcomes.claimed_saving") }} a placement; the smallest fall this
+# design detects is {{ result("block_contract_outcomes.spend_per_child.mde") }}.{% if
+# value("block_contract_outcomes.pretrend_flagged") %} A flagged authority's change follows a
+# movement that was already unusual before its contract.{% endif %} What moves the answer most is
+# the treated set: a handful of authorities decide every estimate, so each new dated block
+# contract of {{ result("block_contract_outcomes.rule_min_beds") }} or more added to the evidence
+# table changes the list, the estimates and the detectable effect.
 #
 # **What else could explain a change.** The authorities chose their contracts for their own
 # reasons; a contract often comes with other changes (new homes opening or closing nearby,
