@@ -25,23 +25,25 @@
 #    placed outside its boundary, 2014 to 2024 [@dfefoi20240040813];
 # 2. *in children's homes*: children in children's homes as a percentage of all children
 #    looked after. Children in homes are derived from the same release (the number placed
-#    outside divided by its percentage, which DfE rounds to a whole number, so the count is
-#    within a few per cent); children looked after are from DfE's statistics
-#    [@dfesfrcla2011to2017; @dfe2023cla; @dfe2025cla]. DfE's release for 31 March 2018 is not
-#    held, so 2018 is missing for every authority;
+#    outside divided by its percentage; DfE rounds the percentage to a whole number, so the
+#    count is off by up to half a point in that percentage, most where it is small, and an
+#    authority with none placed outside has no count); children looked after are from DfE's
+#    statistics [@dfesfrcla2011to2017; @dfe2023cla; @dfe2025cla]. DfE's release for 31 March
+#    2018 is not held, so 2018 is missing for every authority;
 # 3. *spending per child in homes*: gross spending on residential care for children looked
 #    after in the financial year ending that 31 March, divided by the children in homes, as a
 #    logarithm (so the estimate is a percentage change). Section 251 outturn gives 2009-10 to
 #    2013-14 [@dfes251outturn200910; @dfes251outturn201011; @dfes251outturn201112;
 #    @dfes251outturn201213; @dfes251outturn201314] and RO3 2022-23 onwards [@ro3outturn202223;
 #    @ro3outturn202324; @ro3outturn202425]. **No file for 2014-15 to 2021-22 is held** (DfE
-#    published Section 251 outturn for those years too), and 2008-09 is not imported because
-#    two of its counties have no ONS code. Since children in homes are counted only from 2014,
-#    the years usable here are 2013-14, 2022-23 and 2023-24. Amounts are in cash: we did not
-#    find HM Treasury's GDP deflator series in a source we could cite, so no real-terms figure
-#    is shown. The estimate does not depend on it: a price index common to all authorities
-#    shifts every authority's logarithm by the same amount in a year, and the year effects
-#    remove it. The two returns differ, and the year effects remove that common break too.
+#    published Section 251 outturn for those years too, e.g. [@dfes251outturn201415]), and
+#    2008-09 is not imported because two of its counties have no ONS code. Since children in
+#    homes are counted only from 2014, the years usable here are 2013-14, 2022-23 and 2023-24.
+#    Amounts are in cash: we did not find HM Treasury's GDP deflator series in a source we
+#    could cite, so no real-terms figure is shown. The estimate does not depend on it: a price
+#    index common to all authorities shifts every authority's logarithm by the same amount in
+#    a year, and the year effects remove it. The two returns differ, and the year effects
+#    remove that common break too.
 #
 # **Method.** A stacked difference-in-differences: for each treated authority, its average in
 # the years after the start minus its average in the years up to the start (the start year's
