@@ -11,6 +11,8 @@ import pytest
 from evidence.cli import main
 from evidence.errors import EvidenceError
 from evidence.ingest import ingest, sources
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "analyses" / "data"
@@ -460,3 +462,44 @@ def test_importers_register_themselves():
     } - {"cli", "common"}
     assert {m.__name__.rsplit(".", 1)[-1] for m in sources().values()} == modules
     assert not hasattr(package, "MODULES")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.sampled_from(range(4)),
+    st.randoms(use_true_random=False),
+    st.integers(3, 40),
+    st.lists(st.integers(0, 10**9), min_size=6, max_size=6),
+)
+def test_s251_any_column_order_of_a_known_layout_imports_the_same_figures(
+    tmp_path_factory, which, rnd, line, amounts
+):
+    """A layout is its set of columns: reordered columns and extra ones import the same."""
+    from evidence.ingest.dfe_s251 import LAYOUTS, PUBLISHED_ENGLAND_GBP_MILLION
+
+    layout = LAYOUTS[which]
+    header = [*layout.required, "Income"]
+    rnd.shuffle(header)
+    total_column = next(c for c, m in layout.measures.items() if m == "total expenditure")
+    target = PUBLISHED_ENGLAND_GBP_MILLION["2014-15"] * 1_000_000
+    values = dict(zip(layout.measures, amounts, strict=False))
+    values[total_column] = target  # the unit check needs England's total
+    row = {
+        layout.code: "891",
+        layout.la_name: "Nottinghamshire",
+        "Income": "0",
+        **{c: str(v) for c, v in values.items()},
+    }
+    if layout.line:
+        row[layout.line] = str(line)
+        row[layout.description] = f"{line} Residential care"
+    else:
+        row[layout.description] = f"{line} Residential care"
+    text = ",".join(header) + "\n" + ",".join(row[c] for c in header) + "\n"
+    tmp = tmp_path_factory.mktemp("s251")
+    path = tmp / "s251_outturn_2014_15.csv"
+    path.write_bytes(text.encode(layout.encoding))
+    data = fresh_data(tmp / "data")
+    ingest("dfe-s251-outturn", path, data)
+    got = {r["measure"]: r["gbp"] for r in rows(data / "residential_spend.csv")}
+    assert got == {m: str(values[c]) for c, m in layout.measures.items()}
