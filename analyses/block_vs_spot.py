@@ -1,215 +1,395 @@
 # %% [markdown]
 # # Block or spot: when does a block contract cost less?
 #
-# A council that buys a block pays for every bed each week, filled or not; a spot placement is
-# paid for only while a child lives there. The 2014 briefing argued that a fixed-price block with
-# fewer providers lowers cost [@nottscc2014membersbriefing]. Whether it does depends on how full
-# the block is kept. Every number below comes from the [model parameters](data.md#table-assumptions)
-# table, each cited or labelled an assumption.
+# A council that buys a block pays for every contracted bed each week, filled or not; a spot
+# placement is paid only while a child lives there. The 2014 briefing argued that a fixed-price
+# block with fewer providers lowers cost [@nottscc2014membersbriefing]. Whether it does depends
+# on how full the block stays, and a block bed empties every time one child leaves and the next
+# has not yet arrived. This page answers with a probability and a range under the cited
+# assumptions of the [model parameters](data.md#table-assumptions) table, which the
+# [contract-length model](contract_length.md) shares. Money is in 2023 prices (real terms):
+# contract prices of 2023 to 2026 are used as stated, without a deflator, which if anything
+# overstates a block's cost.
 
 # %%
 import altair as alt
+import numpy as np
 import pandas as pd
 from evidence import load, publish, show
-from evidence.models import (
-    WEEKS_PER_YEAR,
-    block_cost_per_occupied_bed_week,
-    block_saving,
-    breakeven_occupancy,
-    saving_over_term,
-)
+from evidence import models as m
 
-assumptions = load("assumptions").set_index("name")
-p = assumptions["value"]
-block_price, spot_price = p["block_weekly_price"], p["spot_weekly_price"]
-beds, occupancy = p["block_beds"], p["occupancy"]
+a = m.Assumptions(load("assumptions"))
+correlations = load("assumption_correlations")
+arrangements = load("arrangements")
+placements = load("cla_placements")
+YEAR = "GBP per year (2023 prices)"
+WEEK = "GBP per week (2023 prices)"
+TOTAL = "GBP (2023 prices, present value)"
 
 # %% [markdown]
-# ## Break-even occupancy
+# ## What blocks cost: observed prices per bed-week
 #
-# A filled block bed-week costs the block price divided by occupancy, so the block is cheaper per
-# placement only when occupancy exceeds block price ÷ spot price. With Herefordshire's derived
-# block price and its own average external cost, the break-even is
-# {{ result("block_vs_spot.breakeven_occupancy") }}; the council itself said its block homes had
-# to be at least {{ result("block_vs_spot.stated_breakeven_occupancy") }} full
-# [@rossgazette2023hereford], so the model reproduces the council's own reasoning.
+# The price of a block is derived from every block arrangement whose row states a contract
+# value, a number of beds and the period the value covers: value ÷ years ÷ beds ÷ 52. The period
+# is read from the row's own words: a value "per year" covers one year; a value "including
+# extensions" covers the initial term plus the extensions. Rows whose period is not stated are
+# left out, and the table says why. Most values are contract maxima (what the council may spend,
+# not what it paid), so these prices are upper bounds; they are marked as such.
 
 # %%
-breakeven = breakeven_occupancy(block_price, spot_price)
+observed = m.observed_block_prices(arrangements)
+observed.attrs["units"] = {"Value": "GBP", "Price per bed-week": "GBP per bed-week (cash prices)"}
+show(observed, caption="Block prices per contracted bed-week derived from the arrangements")
+prices = observed["Price per bed-week"].dropna().astype(float)
+block_low, block_mid, block_high = prices.min(), prices.median(), prices.max()
+publish(
+    "block_vs_spot.observed_block_price_count",
+    len(prices),
+    unit="block contracts",
+    description="block arrangements that state a value, beds and the period the value covers",
+)
+for label, value in {"low": block_low, "median": block_mid, "high": block_high}.items():
+    publish(
+        f"block_vs_spot.observed_block_price_{label}",
+        float(value),
+        unit=WEEK,
+        description=f"{label} of the observed block prices per contracted bed-week (mostly maxima)",
+    )
+block = m.Parameter("block_weekly_price", block_mid, block_low, block_high, WEEK)
+
+# %% [markdown]
+# ## How full a block stays
+#
+# A bed is full while a child stays and empty from the day one child leaves until the next moves
+# in. With a stay of $L$ weeks and $E$ empty weeks per change of child, a bed is full $L/(L+E)$
+# of the time; a child who must live alone keeps the other beds of the home empty too, and a
+# new block fills only gradually. None of these is published for blocks, so they are stated
+# assumptions; the independent sector's own 80–85 % occupancy [@dialogue2021icha] is the check
+# on them.
+
+# %%
+stay, empty = a.get("stay_weeks", "weeks"), a.get("empty_weeks", "weeks per change of child")
+solo = a.value("solo_share", "share of children")
+home = a.value("home_beds", "beds per home")
+grid = pd.DataFrame(
+    [
+        {"Stay": s, **{f"{e:g} empty weeks": m.occupancy(s, e, solo, home) for e in (2, 8, 20)}}
+        for s in (13, 26, 52, 104, 156)
+    ]
+)
+grid.attrs["units"] = {"Stay": "weeks"} | {c: "share of beds" for c in grid.columns[1:]}
+show(grid, caption="Occupancy by length of stay and empty weeks per change of child")
+central_occupancy = m.occupancy(stay.value, empty.value, solo, home)
+publish(
+    "block_vs_spot.central_occupancy",
+    round(float(central_occupancy), 3),
+    unit="share of beds",
+    description="steady occupancy of a block bed with the central stay, empty weeks and solo share",
+)
+
+# %% [markdown]
+# ## Break-even, and the empty time a block can afford
+#
+# The block costs no more than spot purchase of the same children once occupancy reaches
+# (block price × share paid for empty beds + the council's own cost per bed-week) ÷ (spot price −
+# block price × share not paid). With the median observed block price, the central spot price
+# and take-or-pay, that is {{ result("block_vs_spot.breakeven_occupancy") }}; Herefordshire said
+# its own block homes had to be at least {{ result("block_vs_spot.stated_breakeven_occupancy") }}
+# full [@rossgazette2023hereford]. A contract manager can watch the empty weeks between children:
+# the table gives the most that each length of stay can afford.
+
+# %%
+spot = a.get("spot_weekly_price", "GBP per child-week")
+beds = a.get("block_beds", "beds")
+void = a.get("void_share", "share of block price")
+council = a.get("council_cost", "GBP per year")
+per_bed = council.value / (m.WEEKS_PER_YEAR * beds.value)
+breakeven = m.breakeven_occupancy(block.value, spot.value, void.value, per_bed)
 publish(
     "block_vs_spot.breakeven_occupancy",
-    round(breakeven, 4),
+    round(float(breakeven), 4),
     unit="share of beds",
-    description="occupancy above which a block bed costs less per filled week than a spot place",
+    description="occupancy above which the block costs less than spot (central, general formula)",
 )
 publish(
     "block_vs_spot.stated_breakeven_occupancy",
-    p["stated_breakeven_occupancy"],
+    a.value("stated_breakeven_occupancy", "share of beds"),
     unit="share of beds",
     description="the break-even occupancy Herefordshire stated for its own block homes (2023)",
 )
-grid = pd.DataFrame({"occupancy": [x / 100 for x in range(40, 101, 5)]})
-grid["block"] = [block_cost_per_occupied_bed_week(block_price, o) for o in grid["occupancy"]]
-grid["spot"] = spot_price
-grid.attrs["units"] = {
-    "occupancy": "share of beds",
-    "block": "GBP per week",
-    "spot": "GBP per week",
-}
-show(
-    grid.rename(columns={"block": "Block, per filled bed-week", "spot": "Spot, per week"}),
-    caption="Cost per filled bed-week by occupancy (central parameters)",
-)
-
-# %% [markdown]
-# ## A year's cost under three demand scenarios
-#
-# The block has {{ result("block_vs_spot.block_beds") }}. Demand is the number of beds needed on
-# average: the low and high scenarios fill the block to the low and high ends of the occupancy
-# range; the central one to the central occupancy. Demand above the block is bought spot.
-
-# %%
-publish("block_vs_spot.block_beds", beds, unit="beds", description="beds in the modelled block")
-scenarios = {
-    "low": assumptions.loc["occupancy", "low"],
-    "central": occupancy,
-    "high": assumptions.loc["occupancy", "high"],
-}
-rows = []
-for scenario, filled in scenarios.items():
-    demand = beds * filled
-    saving = block_saving(beds, block_price, demand, spot_price)
+affordable = []
+for weeks in (13, 26, 52, 104):
+    low_price = m.breakeven_occupancy(block.high, spot.value, void.value, per_bed)
+    high_price = m.breakeven_occupancy(block.low, spot.value, void.value, per_bed)
+    row = {
+        "Stay": weeks,
+        "At the highest observed block price": m.affordable_empty_weeks(
+            weeks, low_price, solo, home
+        ),
+        "At the median": m.affordable_empty_weeks(weeks, breakeven, solo, home),
+        "At the lowest": m.affordable_empty_weeks(weeks, high_price, solo, home),
+    }
+    affordable.append(row)
     publish(
-        f"block_vs_spot.saving_{scenario}_demand",
-        round(saving),
-        unit="GBP per year",
-        description=f"yearly saving of the block against spot purchase, {scenario} demand",
+        f"block_vs_spot.affordable_empty_weeks_stay_{weeks}",
+        round(float(row["At the median"]), 1),
+        unit="weeks per change of child",
+        description=f"empty weeks per change of child at break-even when children stay {weeks} "
+        "weeks (median observed block price, central spot price)",
     )
-    rows.append(
-        {
-            "Scenario": scenario,
-            "Beds needed": demand,
-            "Block cost": WEEKS_PER_YEAR * beds * block_price,
-            "Spot cost": WEEKS_PER_YEAR * demand * spot_price,
-            "Saving": saving,
-        }
-    )
-scenario_table = pd.DataFrame(rows)
-scenario_table.attrs["units"] = {
-    "Block cost": "GBP per year",
-    "Spot cost": "GBP per year",
-    "Saving": "GBP per year",
+affordable = pd.DataFrame(affordable)
+affordable.attrs["units"] = {"Stay": "weeks"} | {
+    c: "weeks per change of child" for c in affordable.columns[1:]
 }
-show(scenario_table, caption="Yearly cost of the block and of spot purchase, by demand scenario")
+show(affordable, caption="Affordable empty weeks per change of child, at break-even")
 
 # %% [markdown]
-# ## Scaling the block up or down
+# ## The range: {{ result("block_vs_spot.draws") }} draws of every uncertain parameter
 #
-# The briefing expected to scale the block with need. If demand settles at the high scenario,
-# resizing the block to match it (where the contract allows) is compared with keeping the
-# original size and buying the overflow spot: resizing saves a further
-# {{ result("block_vs_spot.scaling_gain") }}.
+# Each parameter is drawn from a PERT distribution over its low–central–high range, with the
+# correlations stated in the [correlations table](data.md#table-assumption_correlations). The
+# block runs for the {{ result("block_vs_spot.term_years") }} the 2014 briefing recommended;
+# spot prices grow in real terms, the block price moves with its indexation clause, and the
+# present value uses the Green Book's 3.5 % real discount rate [@hmt2025greenbookdiscounting].
+# The block saves money with probability {{ result("block_vs_spot.p_saving") }}. Its yearly
+# saving in a settled year lies between {{ result("block_vs_spot.yearly_saving_p10") }} (P10, a
+# loss where negative) and {{ result("block_vs_spot.yearly_saving_p90") }} (P90), median
+# {{ result("block_vs_spot.yearly_saving_p50") }}; over the term, in present value, between
+# {{ result("block_vs_spot.pv_saving_p10") }} and {{ result("block_vs_spot.pv_saving_p90") }}.
 
 # %%
-high_demand = beds * scenarios["high"]
-resized = block_saving(high_demand, block_price, high_demand, spot_price)
-fixed = block_saving(beds, block_price, high_demand, spot_price)
+names = {
+    "spot_weekly_price": spot,
+    "block_beds": beds,
+    "stay_weeks": stay,
+    "empty_weeks": empty,
+    "solo_share": a.get("solo_share", "share of children"),
+    "home_beds": a.get("home_beds", "beds per home"),
+    "ramp_weeks": a.get("ramp_weeks", "weeks"),
+    "void_share": void,
+    "council_cost": council,
+    "spot_price_growth": a.get("spot_price_growth", "share per year (real)"),
+    "block_indexation": a.get("block_indexation", "share of inflation passed on"),
+    "general_inflation": a.get("general_inflation", "share per year"),
+    "block_weekly_price": block,
+}
+pairs = m.correlation_pairs(correlations, set(names))
+term = int(a.value("recommended_term", "years"))
+rate = a.value("discount_rate", "share per year (real)")
+
+
+def run(d):
+    occ = m.occupancy(d["stay_weeks"], d["empty_weeks"], d["solo_share"], d["home_beds"])
+    paths = m.saving_paths(
+        term,
+        np.round(d["block_beds"]),
+        occ,
+        d["ramp_weeks"],
+        d["block_weekly_price"],
+        d["spot_weekly_price"],
+        d["spot_price_growth"],
+        m.real_change(d["block_indexation"], d["general_inflation"]),
+        d["void_share"],
+        d["council_cost"],
+    )
+    return paths[..., 1], paths @ m.discount_factors(rate, term)
+
+
+draws = m.draw(names, pairs)
+yearly, pv = run(draws)
+publish("block_vs_spot.draws", m.DRAWS, unit="draws", description="Monte Carlo draws")
+publish("block_vs_spot.term_years", term, unit="years", description="term of the modelled block")
+stats = m.summary(pv)
 publish(
-    "block_vs_spot.scaling_gain",
-    round(resized - fixed),
-    unit="GBP per year",
-    description="extra yearly saving from resizing the block to high demand instead of buying spot",
+    "block_vs_spot.p_saving",
+    round(stats["p_positive"], 3),
+    unit="share of draws",
+    description="probability that the block's present-value saving over the term is positive",
 )
-
-# %% [markdown]
-# ## If spot prices keep rising
-#
-# A fixed-price block does not rise with the market. The CMA found the largest providers' prices
-# grew in real terms year on year [@communitycare2022cmafinal]. Over the seven years the briefing
-# recommended, the central-demand saving grows with spot-price inflation as below.
-
-# %%
-growth = assumptions.loc["spot_price_growth"]
-term = int(p["recommended_term"])
-inflation = pd.DataFrame(
+for p in ("p10", "p50", "p90"):
+    publish(
+        f"block_vs_spot.yearly_saving_{p}",
+        float(np.percentile(yearly, int(p[1:]))),
+        unit=YEAR,
+        description=f"{p.upper()} of the block's saving in its second (settled) year",
+    )
+    publish(
+        f"block_vs_spot.pv_saving_{p}",
+        float(stats[p]),
+        unit=TOTAL,
+        description=f"{p.upper()} of the present value of the block's saving over the term",
+    )
+ranges = pd.DataFrame(
     {
-        "Spot price growth": [growth["low"], growth["value"], growth["high"]],
-        "Saving over the term": [
-            round(saving_over_term(beds, block_price, beds * occupancy, spot_price, g, term))
-            for g in (growth["low"], growth["value"], growth["high"])
-        ],
+        "Measure": ["Saving in a settled year", "Present value over the term"],
+        "P10": [np.percentile(yearly, 10), stats["p10"]],
+        "Median": [np.percentile(yearly, 50), stats["p50"]],
+        "P90": [np.percentile(yearly, 90), stats["p90"]],
     }
 )
-inflation.attrs["units"] = {"Spot price growth": "share per year", "Saving over the term": "GBP"}
-show(inflation, caption=f"Saving over {term} years at central demand, by spot-price growth")
+ranges.attrs["units"] = {c: "GBP (2023 prices)" for c in ("P10", "Median", "P90")}
+show(ranges, caption="The block's saving against spot purchase: P10, median and P90 of the draws")
+
+# %% [markdown]
+# ## What moves the answer most
+#
+# Each bar sets one parameter to the low and then the high end of its range, all others at their
+# central values, and shows the present value of the saving over the term. The longest bars are
+# the assumptions most worth checking before a decision.
+
+# %%
+central = {k: np.array([p.value]) for k, p in names.items()}
+base_pv = float(run(central)[1][0])
+swings = []
+for key, param in names.items():
+    if param.low == param.high:
+        continue
+    ends = [float(run(central | {key: np.array([x])})[1][0]) for x in (param.low, param.high)]
+    swings.append(
+        {
+            "Parameter": key,
+            "At low end": ends[0],
+            "At high end": ends[1],
+            "Swing": ends[1] - ends[0],
+        }
+    )
+tornado = pd.DataFrame(swings).sort_values("Swing", key=abs, ascending=False, ignore_index=True)
+tornado.attrs["units"] = {c: TOTAL for c in ("At low end", "At high end", "Swing")}
 publish(
-    "block_vs_spot.term_saving_central_growth",
-    round(inflation.loc[1, "Saving over the term"]),
-    unit="GBP",
-    description="saving of the block over the recommended term at central demand and growth",
+    "block_vs_spot.most_influential",
+    tornado.loc[0, "Parameter"],
+    unit="parameter",
+    description="the parameter whose range moves the present-value saving most",
+)
+bars = tornado.melt(
+    id_vars="Parameter", value_vars=["At low end", "At high end"], var_name="End", value_name="PV"
+)
+alt.Chart(
+    bars, title="Present value of the saving with one parameter at each end"
+).mark_bar().encode(
+    y=alt.Y("Parameter:N", sort=list(tornado["Parameter"]), title=None),
+    x=alt.X("PV:Q", title="Present value over the term, £ (2023 prices)"),
+    color=alt.Color("End:N", title="Parameter at"),
+    tooltip=["Parameter", "End", alt.Tooltip("PV:Q", format=",.0f")],
+).properties(
+    width=480,
+    height=22 * len(tornado),
+    description=(
+        "Tornado chart: the present value of the block's saving when each parameter is set to "
+        f"the low and the high end of its range. The largest swing comes from "
+        f"{tornado.loc[0, 'Parameter']}; with every parameter central the present value is about "
+        f"£{m.round_money(base_pv, TOTAL):,.0f}."
+    ),
 )
 
 # %% [markdown]
-# ## What if? Try your own numbers
+# ## How many beds? Nottinghamshire's own demand
 #
-# Move the sliders (each spans its parameter's cited range) to change the block price, the
-# spot price and the number of beds: the lines
-# show the cost per filled bed-week for the block and for spot purchase, and where they cross is
-# the break-even occupancy. The chart recomputes in your browser; nothing is sent anywhere.
+# A marginal bed is worth buying while the chance that it is used is at least block price ÷ spot
+# price. For Nottinghamshire (E10000024), demand is the share of its own children in children's
+# homes whose needs and location fit one block. The DfE category "secure homes and children's
+# homes" includes secure homes, so the count overstates the children a block could serve
+# [@dfe2025cla]. At {{ result("block_vs_spot.notts_children_in_homes") }} children in
+# {{ result("block_vs_spot.notts_year") }}, the model recommends
+# {{ result("block_vs_spot.recommended_beds") }} at the median observed block price and
+# {{ result("block_vs_spot.recommended_beds_at_lowest_price") }} at the lowest: even a bed that is
+# always wanted is empty between children, so it must be cheap enough to carry that empty time.
 
 # %%
-# the sliders span each parameter's cited low-high range
-lo, hi = assumptions["low"], assumptions["high"]
-block_slider = alt.param(
-    name="block_price",
-    value=float(block_price),
-    bind=alt.binding_range(
-        min=lo["block_weekly_price"], max=hi["block_weekly_price"], name="Block price, £/bed-week "
+notts = placements[
+    (placements["area_code"] == "E10000024")
+    & (placements["category"] == "secure homes and children's homes")
+].dropna(subset=["children"])
+latest = notts.sort_values("year").iloc[-1]
+match = a.get("match_share", "share of children")
+shares = m.draw({"match_share": match, "stay_weeks": stay, "empty_weeks": empty}, pairs)
+turnover = m.occupancy(shares["stay_weeks"], shares["empty_weeks"], solo, home)
+k = np.arange(1, 41)
+used = (m.poisson_at_least(k, shares["match_share"] * latest["children"]) * turnover[:, None]).mean(
+    axis=0
+)
+ratio = block.value / spot.value
+size = m.recommended_beds(used, ratio)
+publish(
+    "block_vs_spot.notts_children_in_homes",
+    int(latest["children"]),
+    unit="children",
+    description="Nottinghamshire's children in secure homes and children's homes at 31 March",
+)
+publish("block_vs_spot.notts_year", int(latest["year"]), unit="year", description="year of count")
+publish(
+    "block_vs_spot.recommended_beds",
+    size,
+    unit="beds",
+    description="beds worth buying for Nottinghamshire: P(bed used) >= block price ÷ spot price",
+)
+size_low = m.recommended_beds(used, block.low / spot.value)
+publish(
+    "block_vs_spot.recommended_beds_at_lowest_price",
+    size_low,
+    unit="beds",
+    description="beds worth buying for Nottinghamshire at the lowest observed block price",
+)
+sizing = pd.DataFrame({"Bed": k[:20], "P(used)": used[:20]})
+sizing["Worth buying"] = np.where(sizing["P(used)"] >= ratio, "yes", "no")
+sizing.attrs["units"] = {"P(used)": "share of weeks"}
+show(sizing, caption=f"Chance each extra bed is used (buy while at least {ratio:.0%})")
+
+# %% [markdown]
+# ## What if? Try your own prices
+#
+# Move the sliders to change the block price, the spot price and the share paid for empty beds:
+# the line shows the empty weeks per change of child the block can afford at break-even for each
+# length of stay. It uses the same formula as above; the chart recomputes in your browser.
+
+# %%
+factor = float(m.solo_factor(solo, home))
+sliders = {
+    "block_price": alt.param(
+        name="block_price",
+        value=float(round(block.value, -1)),
+        bind=alt.binding_range(
+            min=float(round(block.low, -1)),
+            max=float(round(block.high, -1)),
+            step=10,
+            name="Block price, £ per bed-week ",
+        ),
     ),
-)
-spot_slider = alt.param(
-    name="spot_price",
-    value=float(spot_price),
-    bind=alt.binding_range(
-        min=lo["spot_weekly_price"], max=hi["spot_weekly_price"], name="Spot price, £/week "
+    "spot_price": alt.param(
+        name="spot_price",
+        value=spot.value,
+        bind=alt.binding_range(
+            min=spot.low, max=spot.high, step=10, name="Spot price, £ per child-week "
+        ),
     ),
+    "void_share": alt.param(
+        name="void_share",
+        value=void.value,
+        bind=alt.binding_range(
+            min=void.low, max=void.high, step=0.05, name="Share paid for empty beds "
+        ),
+    ),
+}
+breakeven_expr = (
+    f"(block_price * void_share + {per_bed}) / (spot_price - block_price * (1 - void_share))"
 )
-beds_slider = alt.param(
-    name="beds",
-    value=float(beds),
-    bind=alt.binding_range(min=lo["block_beds"], max=hi["block_beds"], step=1, name="Beds "),
-)
-curve = pd.DataFrame({"occupancy": [x / 100 for x in range(30, 101, 2)]})
-base = alt.Chart(curve).add_params(block_slider, spot_slider, beds_slider)
-block_line = (
-    base.mark_line(color="#1f4e9c")
-    .encode(
-        x=alt.X("occupancy:Q", title="Share of block beds filled", axis=alt.Axis(format="%")),
-        y=alt.Y("block_cost:Q", title="£ per filled bed-week"),
-    )
-    .transform_calculate(block_cost="block_price / datum.occupancy")
-)
-spot_line = (
-    base.mark_line(color="#b35900", strokeDash=[6, 3])
-    .encode(x="occupancy:Q", y="spot_cost:Q")
-    .transform_calculate(spot_cost="spot_price")
-)
-yearly = (
-    base.mark_text(align="left", dx=4, dy=-6)
-    .encode(x=alt.value(8), y=alt.value(8), text="label:N")
-    .transform_filter("datum.occupancy == 1")
-    .transform_calculate(
-        label="'Break-even: ' + format(block_price / spot_price, '.0%') + ' full; block costs £' "
-        f"+ format(beds * block_price * {WEEKS_PER_YEAR}, ',.0f') + ' a year'"
-    )
-)
-(block_line + spot_line + yearly).properties(
+alt.Chart(pd.DataFrame({"stay": list(range(4, 157, 4))})).add_params(
+    *sliders.values()
+).transform_calculate(
+    breakeven=breakeven_expr,
+    affordable=f"max(0, datum.stay * ({factor} / datum.breakeven - 1))",
+).mark_line().encode(
+    x=alt.X("stay:Q", title="Length of stay (weeks)"),
+    y=alt.Y("affordable:Q", title="Affordable empty weeks per change of child"),
+    tooltip=[alt.Tooltip("stay:Q"), alt.Tooltip("affordable:Q", format=".1f")],
+).properties(
     width=520,
-    height=300,
-    title="Block (solid) and spot (dashed) cost per filled bed-week",
+    height=280,
+    title="Empty weeks per change of child the block can afford (interactive)",
     description=(
-        "Interactive chart: cost per filled bed-week of a block (solid line, falling as occupancy "
-        "rises) and of spot purchase (dashed, flat). With the central parameters the lines cross "
-        f"at {breakeven:.0%} occupancy."
+        "Interactive line chart: affordable empty weeks per change of child at break-even, "
+        "rising with the length of stay; sliders change the block price, the spot price and "
+        "the share paid for empty beds. At the central values a one-year stay affords about "
+        f"{float(affordable.loc[2, 'At the median']):.0f} empty weeks."
     ),
 )

@@ -2,264 +2,327 @@
 # # How long should a block contract run?
 #
 # The 2014 briefing recommended seven years, arguing that a longer term lets a provider spread
-# its capital costs and so offer a lower rate, while a one-year no-fault termination clause lets
-# either side leave [@nottscc2014membersbriefing]. This page makes that argument a model: the
-# provider's weekly rate is its running cost plus the charge that recovers the up-front cost of a
-# bed (building or buying and fitting out a home, and opening it) over the contract, allowing for
-# the chance that the contract ends early. The running cost is the national average cost of a
-# place [@nao2025pressrelease], which already carries providers' margins, so the level of the
-# rate is high and the savings below are cautious; the page is about how the rate changes with
-# the term. All parameters are in the
-# [model parameters](data.md#table-assumptions) table.
+# its costs and so offer a lower rate, while a one-year no-fault termination clause lets either
+# side leave [@nottscc2014membersbriefing]. This page prices a block as a provider would: the
+# lowest price per contracted bed-week at which the provider's expected net present value is
+# zero, for each term and each kind of exit clause. It then asks which term gives the council
+# the most expected value without too great a chance of a large loss. It shares the
+# [model parameters](data.md#table-assumptions) and the occupancy model of the
+# [block-or-spot page](block_vs_spot.md); money is in 2023 prices (real terms).
 
 # %%
 import altair as alt
+import numpy as np
 import pandas as pd
 from evidence import load, publish, show
-from evidence.models import WEEKS_PER_YEAR, flattening_term, provider_weekly_rate
+from evidence import models as m
 
-assumptions = load("assumptions").set_index("name")
-p = assumptions["value"]
-lo, hi = assumptions["low"], assumptions["high"]
+a = m.Assumptions(load("assumptions"))
+correlations = load("assumption_correlations")
+observed = m.observed_block_prices(load("arrangements"))["Price per bed-week"].dropna()
+WEEK = "GBP per week (2023 prices)"
+YEAR = "GBP per year (2023 prices)"
+TOTAL = "GBP (2023 prices, present value)"
+
+# %% [markdown]
+# ## What a bed costs a provider
+#
+# A provider's weekly cost per bed (staff, the running and financing of the property,
+# overheads) is taken from the market itself: the spot price less the largest providers'
+# operating margin found by the CMA [@communitycare2022cmafinal], spread over the beds at the
+# sector's occupancy [@dialogue2021icha]. The NCERCC study's cost of a full home, about a fifth
+# below the average price, points the same way [@cypnow2020nercccosts]. The stored copies of the
+# PSSRU unit costs and the 2015 Oxford Brookes study for DfE give no per-bed figure to check it
+# against. The property inside that cost is recovered over the home's life, not the contract's:
+# the provider keeps the home afterwards.
+
+# %%
+spot = a.get("spot_weekly_price", "GBP per child-week")
+market = a.get("market_occupancy", "share of beds")
+margin = a.get("spot_margin", "share of price")
+markup = a.get("block_markup", "share of cost")
+capital = a.value("capital_cost_per_bed", "GBP per bed")
+life = a.get("asset_years", "years")
+rate = a.get("cost_of_capital", "share per year (real)")
+home_beds = a.value("home_beds", "beds per home")
+upfront = a.value("mobilisation_cost_per_home", "GBP per home") / home_beds
+end_void = a.get("end_void_weeks", "weeks")
+term7 = int(a.value("recommended_term", "years"))
+cost = m.provider_cost_bed_week(spot.value, market.value, margin.value)
+buildup = pd.DataFrame(
+    [
+        {"Item": "Spot price per occupied child-week", "Value": spot.value},
+        {"Item": "less the operating margin (CMA)", "Value": -spot.value * margin.value},
+        {"Item": "Cost per occupied child-week", "Value": spot.value * (1 - margin.value)},
+        {"Item": "Cost per bed-week at market occupancy", "Value": cost},
+        {
+            "Item": "of which property, recovered over the home's life",
+            "Value": m.property_charge(capital, rate.value, life.value, life.value),
+        },
+        {
+            "Item": f"property if written off over {term7} years instead",
+            "Value": m.property_charge(capital, rate.value, term7, term7),
+        },
+    ]
+)
+buildup.attrs["units"] = {"Value": WEEK}
+show(buildup, caption="A provider's weekly cost per bed, built up (central values)")
+zero = m.zero_commitment_price(cost, margin.value, market.value, 0.0, life.value, rate.value)
+publish(
+    "contract_length.provider_cost_per_bed_week",
+    float(cost),
+    unit=WEEK,
+    description="provider's weekly cost per bed, filled or not (central)",
+)
+publish(
+    "contract_length.zero_commitment_price",
+    float(zero),
+    unit=WEEK,
+    description="price per occupied child-week with no commitment, from the provider's costs",
+)
+
+# %% [markdown]
+# ## The provider's lowest price by term
+#
+# Under a block the council pays for empty beds, so the provider needs a smaller margin
+# ({{ result("contract_length.block_markup") }} of cost rather than the spot margin). Costs that
+# exist only because of this contract are spread over its term: opening a new home (staff
+# before opening, registration) and the empty weeks after it ends. The provider also prices the
+# chance that the council leaves early, which depends on the exit clause: none, a no-fault exit
+# on one year's notice in any year (the 2014 proposal), or break clauses at years five and seven
+# (Nottinghamshire's 2025 successor [@nottscc2025ebdphase1fts]).
+
+# %%
+hazard = a.get("council_exit_hazard", "share per year")
+notice = int(a.value("notice_years", "years"))
+breaks = (
+    int(a.value("break_year_first", "years")),
+    int(a.value("break_year_second", "years")),
+)
+clauses = {"none": "No exit clause", "no-fault": "No-fault exit", "breaks": "Breaks at 5 and 7"}
 terms = range(1, 11)
 
 
-def upfront(capital=None, mobilisation=None):
-    """Up-front cost per bed: the bed's capital plus its share of opening the home."""
-    capital = p["capital_cost_per_bed"] if capital is None else capital
-    mobilisation = p["mobilisation_cost_per_home"] if mobilisation is None else mobilisation
-    return capital + mobilisation / p["beds_per_home"]
+def price(term, clause, c=cost, h=hazard.value, r=rate.value, up=upfront, mk=markup.value):
+    alive = m.survival(term, h, m.exit_years(clause, term, notice, breaks))
+    return m.provider_price(term, c, mk, up, end_void.value, r, alive)
 
 
-# Running cost per bed-week: the NAO's average cost to councils of a children's home place. It
-# already includes providers' margins and some capital costs, so the modelled rate is on the high
-# side; the shape of the curve over the term, not its level, is what this page tests.
-running = p["cost_per_place_year"] / WEEKS_PER_YEAR
-
-
-def rates(rate=None, termination=None, capital=None, mobilisation=None):
-    return {
-        t: provider_weekly_rate(
-            running,
-            upfront(capital, mobilisation),
-            t,
-            p["cost_of_capital"] if rate is None else rate,
-            p["termination_probability"] if termination is None else termination,
-            p["notice_years"],
-        )
-        for t in terms
-    }
-
+table = pd.DataFrame(
+    [{"Term": t} | {label: float(price(t, c)) for c, label in clauses.items()} for t in terms]
+)
+table.attrs["units"] = {"Term": "years"} | {label: WEEK for label in clauses.values()}
+show(table, caption="Provider's lowest price per contracted bed-week, by term and exit clause")
+publish(
+    "contract_length.block_markup",
+    markup.value,
+    unit="share of cost",
+    description="margin over cost a provider needs under a block (central)",
+)
+publish(
+    "contract_length.price_at_recommended_term",
+    float(price(term7, "no-fault")),
+    unit=WEEK,
+    description="provider's lowest price at seven years with a no-fault exit (central)",
+)
+publish(
+    "contract_length.price_one_year",
+    float(price(1, "none")),
+    unit=WEEK,
+    description="provider's lowest price for a one-year block (central)",
+)
+publish(
+    "contract_length.price_ten_years",
+    float(price(10, "none")),
+    unit=WEEK,
+    description="provider's lowest price for ten years without an exit clause (central)",
+)
+publish(
+    "contract_length.observed_block_price_range",
+    f"£{m.round_money(observed.min(), WEEK):,.0f} to £{m.round_money(observed.max(), WEEK):,.0f}",
+    unit="GBP per week (cash)",
+    description="range of the observed block prices per bed-week (mostly maxima)",
+)
+premium = price(term7, "no-fault") - price(term7, "none")
+beds = a.get("block_beds", "beds")
+publish(
+    "contract_length.block_beds", beds.value, unit="beds", description="beds in the modelled block"
+)
+publish(
+    "contract_length.exit_clause_premium",
+    float(premium),
+    unit=WEEK,
+    description="rise in the seven-year price that prices the council's no-fault exit",
+)
+publish(
+    "contract_length.exit_clause_cost_per_year",
+    float(premium * beds.value * m.WEEKS_PER_YEAR),
+    unit=YEAR,
+    description="yearly cost to the council of that premium on the whole block",
+)
 
 # %% [markdown]
-# ## The weekly rate by term
+# ## The council's value by term, with exits on both sides
 #
-# Short contracts must recover the whole up-front cost in a few years, so their rate is high; the
-# rate falls as the term lengthens, fast at first and then slowly. The council's saving compares
-# a block of {{ result("contract_length.block_beds") }} at the central occupancy with buying the
-# filled places spot.
+# Each of {{ result("contract_length.draws") }} draws sets every uncertain parameter (PERT over
+# its range, correlations as stated). In a draw, the council's need for the block may fall in
+# any year; it then leaves at the next exit the clause allows, paying for a half-empty block
+# until then. The provider leaves at an exit once spot prices have risen so far above the
+# block price that the block no longer covers its marked-up cost at market prices. After either
+# exit the children are placed spot (no saving, no loss). Present values use the Green Book's
+# 3.5 % real rate [@hmt2025greenbookdiscounting].
+#
+# The recommended term is the one with the highest expected value among terms whose P10 is no
+# worse than a loss of {{ result("contract_length.loss_tolerance") }}:
+# {{ result("contract_length.recommended_term") }}. Ignoring that tolerance, the highest
+# expected value comes from {{ result("contract_length.best_expected_term") }}: expected present
+# value {{ result("contract_length.best_expected_pv") }}, but P10
+# {{ result("contract_length.best_pv_p10") }} against P90
+# {{ result("contract_length.best_pv_p90") }}, and a chance of
+# {{ result("contract_length.best_p_saving") }} that it saves money at all. A long term helps only by holding a fixed real price while spot prices rise; an exit clause
+# cuts the worst losses but lets the provider leave as soon as spot prices pull ahead.
 
 # %%
-central = rates()
-beds, occupancy, spot = p["block_beds"], p["occupancy"], p["spot_weekly_price"]
-by_term = pd.DataFrame(
-    {
-        "Term": list(terms),
-        "Weekly rate": [central[t] for t in terms],
-        "Yearly saving": [WEEKS_PER_YEAR * beds * (occupancy * spot - central[t]) for t in terms],
-    }
-)
-by_term.attrs["units"] = {
-    "Term": "years",
-    "Weekly rate": "GBP per bed per week",
-    "Yearly saving": "GBP per year",
+names = {
+    "spot_weekly_price": spot,
+    "market_occupancy": market,
+    "spot_margin": margin,
+    "block_markup": markup,
+    "cost_of_capital": rate,
+    "end_void_weeks": end_void,
+    "council_exit_hazard": hazard,
+    "stay_weeks": a.get("stay_weeks", "weeks"),
+    "empty_weeks": a.get("empty_weeks", "weeks per change of child"),
+    "solo_share": a.get("solo_share", "share of children"),
+    "ramp_weeks": a.get("ramp_weeks", "weeks"),
+    "council_cost": a.get("council_cost", "GBP per year"),
+    "spot_price_growth": a.get("spot_price_growth", "share per year (real)"),
+    "block_indexation": a.get("block_indexation", "share of inflation passed on"),
+    "general_inflation": a.get("general_inflation", "share per year"),
+    "low_demand_occupancy": a.get("low_demand_occupancy", "share of beds"),
 }
-show(by_term, caption="Provider's weekly rate and council's yearly saving by contract term")
-seven = int(p["recommended_term"])
-publish("contract_length.block_beds", beds, unit="beds", description="beds in the modelled block")
-publish(
-    "contract_length.rate_at_recommended_term",
-    round(central[seven]),
-    unit="GBP per bed per week",
-    description="provider's weekly rate at the recommended seven-year term",
-)
-publish(
-    "contract_length.saving_at_recommended_term",
-    round(by_term.set_index("Term").loc[seven, "Yearly saving"]),
-    unit="GBP per year",
-    description="council's yearly saving against spot purchase at the seven-year term",
-)
-publish(
-    "contract_length.saving_gain_1_to_7_years",
-    round(by_term.set_index("Term").loc[seven, "Yearly saving"] - by_term.loc[0, "Yearly saving"]),
-    unit="GBP per year",
-    description="how much more a seven-year term saves each year than a one-year term",
-)
+d = m.draw(names, m.correlation_pairs(correlations, set(names) | {"block_weekly_price"}))
+rng = np.random.default_rng(m.SEED + 1)
+need_falls = rng.geometric(np.clip(d["council_exit_hazard"], 1e-9, 1)) - 1  # year it falls
+discount = a.value("discount_rate", "share per year (real)")
+occ = m.occupancy(d["stay_weeks"], d["empty_weeks"], d["solo_share"], home_beds)
+change = m.real_change(d["block_indexation"], d["general_inflation"])
+cost_d = m.provider_cost_bed_week(d["spot_weekly_price"], d["market_occupancy"], d["spot_margin"])
+
+
+def council_pv(term, clause):
+    """Present value of the council's saving in each draw for one term and clause."""
+    opportunities = m.exit_years(clause, term, notice, breaks)
+    alive = m.survival(term, d["council_exit_hazard"], opportunities)
+    p0 = m.provider_price(
+        term, cost_d, d["block_markup"], upfront, d["end_void_weeks"], d["cost_of_capital"], alive
+    )
+    t = np.arange(term)
+    spot_t = d["spot_weekly_price"][:, None] * (1 + d["spot_price_growth"][:, None]) ** t
+    block_t = p0[:, None] * (1 + change[:, None]) ** t
+    fallen = t[None, :] >= need_falls[:, None]
+    occ_t = np.where(fallen, d["low_demand_occupancy"][:, None], occ[:, None])
+    occ_t[:, 0] = m.first_year_occupancy(occ_t[:, 0], d["ramp_weeks"])
+    market_cost = spot_t * (1 - d["spot_margin"][:, None]) * d["market_occupancy"][:, None]
+    provider_leaves = market_cost * (1 + d["block_markup"][:, None]) > block_t
+    running = np.ones((len(p0), term), dtype=bool)
+    for y in opportunities:  # the contract ends before year y if either side leaves then
+        leave = (need_falls < y) | provider_leaves[:, y - 1]
+        running[:, y:] &= ~leave[:, None]
+    saving = m.yearly_saving(beds.value, occ_t, block_t, spot_t, 1.0, d["council_cost"][:, None])
+    return (saving * running) @ m.discount_factors(discount, term)
+
+
+tolerance = a.value("loss_tolerance", "GBP")
+rows = []
 for t in terms:
+    for clause, label in clauses.items():
+        pv = council_pv(t, clause)
+        s = m.summary(pv)
+        rows.append(
+            {
+                "Term": t,
+                "Clause": label,
+                "Expected PV": float(pv.mean()),
+                "P10": s["p10"],
+                "P90": s["p90"],
+                "P(saves)": s["p_positive"],
+                "Within tolerance": bool(s["p10"] >= -tolerance),
+            }
+        )
+value = pd.DataFrame(rows)
+value.attrs["units"] = {
+    "Term": "years",
+    "Expected PV": TOTAL,
+    "P10": TOTAL,
+    "P90": TOTAL,
+    "P(saves)": "share of draws",
+}
+show(value, caption="The council's present-value saving by term and exit clause")
+publish("contract_length.draws", m.DRAWS, unit="draws", description="Monte Carlo draws")
+publish(
+    "contract_length.loss_tolerance",
+    tolerance,
+    unit=TOTAL,
+    description="P10 loss the council accepts (assumption)",
+)
+eligible = value[value["Within tolerance"]]
+best_any = value.sort_values(["Expected PV", "Term"], ascending=[False, True]).iloc[0]
+best = (
+    eligible.sort_values(["Expected PV", "Term"], ascending=[False, True]).iloc[0]
+    if len(eligible)
+    else None
+)
+publish(
+    "contract_length.recommended_term",
+    f"{int(best['Term'])} years ({str(best['Clause']).lower()})"
+    if best is not None
+    else f"none of {min(terms)} to {max(terms)} years",
+    unit="term",
+    description="term with the highest expected value whose P10 stays within the loss tolerance",
+)
+publish(
+    "contract_length.best_expected_term",
+    f"{int(best_any['Term'])} years ({str(best_any['Clause']).lower()})",
+    unit="term",
+    description="term and clause with the highest expected value, ignoring the loss tolerance",
+)
+for key, column, unit in (
+    ("expected_pv", "Expected PV", TOTAL),
+    ("pv_p10", "P10", TOTAL),
+    ("pv_p90", "P90", TOTAL),
+    ("p_saving", "P(saves)", "share of draws"),
+):
     publish(
-        f"contract_length.saving_term_{t}",
-        round(by_term.set_index("Term").loc[t, "Yearly saving"]),
-        unit="GBP per year",
-        description=f"council's yearly saving against spot purchase with a {t}-year term",
+        f"contract_length.best_{key}",
+        round(float(best_any[column]), 3) if unit.startswith("share") else float(best_any[column]),
+        unit=unit,
+        description=f"{column} of the council's saving at the highest-expected-value term",
+    )
+at7 = value[value["Term"] == term7].set_index("Clause")["Expected PV"]
+for clause in ("no-fault", "breaks"):
+    publish(
+        f"contract_length.option_value_{clause.replace('-', '_')}",
+        float(at7[clauses[clause]] - at7[clauses["none"]]),
+        unit=TOTAL,
+        description=f"expected value to the council of the {clauses[clause].lower()} clause "
+        f"over a {term7}-year block, against none (provider's repricing included)",
     )
 
 # %%
-alt.Chart(by_term, title="Weekly rate per bed by contract term").mark_line(point=True).encode(
-    x=alt.X("Term:Q", title="Contract term (years)"),
-    y=alt.Y("Weekly rate:Q", title="£ per bed per week", scale=alt.Scale(zero=False)),
-    tooltip=["Term", alt.Tooltip("Weekly rate:Q", format=",.0f")],
+alt.Chart(value, title="The council's expected present-value saving by term").mark_line(
+    point=True
+).encode(
+    x=alt.X("Term:O", title="Contract term (years)"),
+    y=alt.Y("Expected PV:Q", title="Expected present value, £ (2023 prices)"),
+    color=alt.Color("Clause:N", title="Exit clause"),
+    tooltip=["Term", "Clause", alt.Tooltip("Expected PV:Q", format=",.0f")],
 ).properties(
     width=520,
     height=280,
     description=(
-        f"Line chart: the provider's weekly rate falls from £{central[1]:,.0f} for a one-year term "
-        f"to £{central[seven]:,.0f} at seven years and £{central[10]:,.0f} at ten."
+        "Line chart: the council's expected present-value saving by contract term for three "
+        "exit clauses (none, no-fault exit, breaks at years five and seven). The table beside "
+        "it gives P10, P90 and the chance of a saving for each."
     ),
-)
-
-# %% [markdown]
-# ## What the one-year no-fault exit is worth
-#
-# The exit lets the council leave a failing contract, and the provider leave an unviable one;
-# but a provider that may be given notice prices that risk into its rate. The table shows the
-# rate at seven years without the risk and with it. The difference is what the clause costs the
-# council each year; it is worth having if the expected cost it avoids (a year of a poor or
-# unneeded contract) is larger.
-
-# %%
-no_risk = rates(termination=0.0)
-premium = central[seven] - no_risk[seven]
-publish(
-    "contract_length.exit_clause_premium",
-    round(premium, 2),
-    unit="GBP per bed per week",
-    description="rise in the seven-year weekly rate that prices the no-fault exit risk",
-)
-publish(
-    "contract_length.exit_clause_cost_per_year",
-    round(premium * beds * WEEKS_PER_YEAR),
-    unit="GBP per year",
-    description="yearly cost to the council of the exit-risk premium on the whole block",
-)
-
-# %% [markdown]
-# ## Is seven years where the curve flattens?
-#
-# Call the curve flat once one more year lowers the rate by less than
-# {{ result("contract_length.flattening_threshold") }} of it. Under the central parameters that
-# happens after {{ result("contract_length.flattening_term") }}. The table repeats the test across
-# the low and high ends of the uncertain parameters: where most answers lie near seven, the
-# briefing's choice holds up; where they spread widely, the conclusion is fragile.
-
-# %%
-threshold = p["flattening_threshold"]
-flat = flattening_term(central, threshold)
-publish(
-    "contract_length.flattening_threshold",
-    threshold,
-    unit="share of weekly rate",
-    description="a further year must lower the rate by at least this share to be worth it",
-)
-publish(
-    "contract_length.flattening_term",
-    flat,
-    unit="years",
-    description="term after which one more year lowers the weekly rate by less than the threshold",
-)
-cases = []
-for label, kwargs in {
-    "central": {},
-    "cheaper capital": {"rate": lo["cost_of_capital"]},
-    "dearer capital": {"rate": hi["cost_of_capital"]},
-    "low up-front cost": {
-        "capital": lo["capital_cost_per_bed"],
-        "mobilisation": lo["mobilisation_cost_per_home"],
-    },
-    "high up-front cost": {
-        "capital": hi["capital_cost_per_bed"],
-        "mobilisation": hi["mobilisation_cost_per_home"],
-    },
-    "no early exits": {"termination": lo["termination_probability"]},
-    "frequent early exits": {"termination": hi["termination_probability"]},
-}.items():
-    curve = rates(**kwargs)
-    cases.append(
-        {
-            "Case": label,
-            "Flat after (threshold central)": flattening_term(curve, threshold),
-            "Flat after (threshold low)": flattening_term(curve, lo["flattening_threshold"]),
-            "Flat after (threshold high)": flattening_term(curve, hi["flattening_threshold"]),
-            "Rate at seven years": curve[seven],
-        }
-    )
-sensitivity = pd.DataFrame(cases)
-sensitivity.attrs["units"] = {"Rate at seven years": "GBP per bed per week"}
-show(sensitivity, caption="Term after which the rate curve is flat, across the parameter ranges")
-spread = sensitivity.iloc[:, 1:4].stack()
-publish(
-    "contract_length.flattening_term_min",
-    int(spread.min()),
-    unit="years",
-    description="shortest flattening term across the sensitivity cases",
-)
-publish(
-    "contract_length.flattening_term_max",
-    int(spread.max()),
-    unit="years",
-    description="longest flattening term across the sensitivity cases (10 means not within 10)",
-)
-
-# %% [markdown]
-# ## What if? Change the term and the up-front cost
-#
-# The sliders span the cited and assumed ranges. The chart recomputes the rate curve in your
-# browser using the same formula as above (running cost plus the up-front cost recovered over
-# the term at the cost of capital, with the chance of an early exit).
-
-# %%
-rate_slider = alt.param(
-    name="r",
-    value=p["cost_of_capital"],
-    bind=alt.binding_range(
-        min=lo["cost_of_capital"], max=hi["cost_of_capital"], step=0.005, name="Cost of capital "
-    ),
-)
-up_slider = alt.param(
-    name="upfront",
-    value=upfront(),
-    bind=alt.binding_range(
-        min=upfront(lo["capital_cost_per_bed"], lo["mobilisation_cost_per_home"]),
-        max=upfront(hi["capital_cost_per_bed"], hi["mobilisation_cost_per_home"]),
-        step=5000,
-        name="Up-front cost per bed, £ ",
-    ),
-)
-exit_slider = alt.param(
-    name="q",
-    value=p["termination_probability"],
-    bind=alt.binding_range(
-        min=lo["termination_probability"],
-        max=hi["termination_probability"],
-        step=0.01,
-        name="Chance of early exit a year ",
-    ),
-)
-# The payment factor as a closed sum over at most ten years, written out for Vega's expressions.
-factor = " + ".join(
-    f"(datum.Term >= {y} ? pow(1 - q, max(0, {y} - 1 - {p['notice_years']})) / pow(1 + r, {y}) : 0)"
-    for y in terms
-)
-alt.Chart(pd.DataFrame({"Term": list(terms)})).add_params(
-    rate_slider, up_slider, exit_slider
-).transform_calculate(rate=f"{running} + upfront / ({factor}) / {WEEKS_PER_YEAR}").mark_line(
-    point=True
-).encode(
-    x=alt.X("Term:Q", title="Contract term (years)"),
-    y=alt.Y("rate:Q", title="£ per bed per week", scale=alt.Scale(zero=False)),
-).properties(
-    width=520,
-    height=280,
-    title="Weekly rate by term (interactive)",
-    description="Interactive line chart of the provider's weekly rate by contract term; sliders "
-    "change the cost of capital, the up-front cost per bed and the yearly chance of early exit.",
 )

@@ -203,10 +203,9 @@ def test_rebuilding_on_changed_data_changes_exactly_the_affected_sentences(
     # … and one price changed
     assumptions = data / "assumptions.csv"
     lines = assumptions.read_text(encoding="utf-8").splitlines()
-    idx = next(i for i, x in enumerate(lines) if x.startswith("block_weekly_price,"))
+    idx = next(i for i, x in enumerate(lines) if x.startswith("void_share,"))
     parts = lines[idx].split(",")
-    old_price = parts[1]
-    parts[1] = str(float(old_price) + 250)
+    parts[1] = "0.75"  # a share of empty bed-weeks paid: moves only the block-or-spot figures
     lines[idx] = ",".join(parts)
     assumptions.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

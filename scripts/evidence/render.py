@@ -17,7 +17,7 @@ import shutil
 import traceback
 from pathlib import Path
 
-from evidence import charts, present
+from evidence import charts, models, present
 from evidence.cite import Bibliography, reference_list, render_citations
 from evidence.errors import EvidenceError
 from evidence.pages import generated_pages
@@ -46,6 +46,8 @@ def format_number(value, unit: str = "") -> str:
         return f"{value * 100:,.1f}%".replace(".0%", "%")
     if unit == "percent":
         return f"{value:,.1f}%".replace(".0%", "%")
+    if unit.startswith("GBP") and "prices" in unit:  # a modelled figure: round to its support
+        value = models.round_money(value, unit)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
     text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
