@@ -61,7 +61,7 @@ block = m.Parameter("block_weekly_price", block_mid, block_low, block_high, WEEK
 # ## How full a block stays
 #
 # A bed is full while a child stays and empty from the day one child leaves until the next moves
-# in. With a stay of $L$ weeks and $E$ empty weeks per change of child, a bed is full $L/(L+E)$
+# in. With a stay of S weeks and E empty weeks per change of child, a bed is full S ÷ (S + E)
 # of the time; a child who must live alone keeps the other beds of the home empty too, and a
 # new block fills only gradually. None of these is published for blocks, so they are stated
 # assumptions; the independent sector's own 80–85 % occupancy [@dialogue2021icha] is the check
@@ -137,16 +137,17 @@ for weeks in (13, 26, 52, 104):
         description=f"empty weeks per change of child at break-even when children stay {weeks} "
         "weeks (median observed block price, central spot price)",
     )
-affordable = pd.DataFrame(affordable)
+affordable = pd.DataFrame(affordable).round(1)
 affordable.attrs["units"] = {"Stay": "weeks"} | {
     c: "weeks per change of child" for c in affordable.columns[1:]
 }
 show(affordable, caption="Affordable empty weeks per change of child, at break-even")
 
 # %% [markdown]
-# ## The range: {{ result("block_vs_spot.draws") }} draws of every uncertain parameter
+# ## The range over the uncertain parameters
 #
-# Each parameter is drawn from a PERT distribution over its low–central–high range, with the
+# The model is run {{ result("block_vs_spot.draws") }}. Each parameter is drawn from a PERT
+# distribution over its low–central–high range, with the
 # correlations stated in the [correlations table](data.md#table-assumption_correlations). The
 # block runs for the {{ result("block_vs_spot.term_years") }} the 2014 briefing recommended;
 # spot prices grow in real terms, the block price moves with its indexation clause, and the
@@ -197,7 +198,7 @@ def run(d):
 
 draws = m.draw(names, pairs)
 yearly, pv = run(draws)
-publish("block_vs_spot.draws", m.DRAWS, unit="draws", description="Monte Carlo draws")
+publish("block_vs_spot.draws", m.DRAWS, unit="times", description="Monte Carlo draws")
 publish("block_vs_spot.term_years", term, unit="years", description="term of the modelled block")
 stats = m.summary(pv)
 publish(

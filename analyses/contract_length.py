@@ -164,13 +164,13 @@ publish(
 # %% [markdown]
 # ## The council's value by term, with exits on both sides
 #
-# Each of {{ result("contract_length.draws") }} draws sets every uncertain parameter (PERT over
-# its range, correlations as stated). In a draw, the council's need for the block may fall in
-# any year; it then leaves at the next exit the clause allows, paying for a half-empty block
-# until then. The provider leaves at an exit once spot prices have risen so far above the
-# block price that the block no longer covers its marked-up cost at market prices. After either
-# exit the children are placed spot (no saving, no loss). Present values use the Green Book's
-# 3.5 % real rate [@hmt2025greenbookdiscounting].
+# The model is run {{ result("contract_length.draws") }}, each time drawing every uncertain
+# parameter (PERT over its range, correlations as stated). In a draw, the council's need for the
+# block may fall in any year; it then leaves at the next exit the clause allows, paying for a
+# part-empty block until then. The provider leaves at an exit once spot prices have risen so
+# far above the block price that the block no longer covers its marked-up cost at market
+# prices. After either exit the children are placed spot (no saving, no loss). Present values
+# use the Green Book's 3.5 % real rate [@hmt2025greenbookdiscounting].
 #
 # The recommended term is the one with the highest expected value among terms whose P10 is no
 # worse than a loss of {{ result("contract_length.loss_tolerance") }}:
@@ -179,8 +179,9 @@ publish(
 # value {{ result("contract_length.best_expected_pv") }}, but P10
 # {{ result("contract_length.best_pv_p10") }} against P90
 # {{ result("contract_length.best_pv_p90") }}, and a chance of
-# {{ result("contract_length.best_p_saving") }} that it saves money at all. A long term helps only by holding a fixed real price while spot prices rise; an exit clause
-# cuts the worst losses but lets the provider leave as soon as spot prices pull ahead.
+# {{ result("contract_length.best_p_saving") }} that it saves money at all. A long term helps
+# only by holding a fixed real price while spot prices rise; an exit clause cuts the worst
+# losses but lets the provider leave as soon as spot prices pull ahead.
 
 # %%
 names = {
@@ -259,7 +260,7 @@ value.attrs["units"] = {
     "P(saves)": "share of draws",
 }
 show(value, caption="The council's present-value saving by term and exit clause")
-publish("contract_length.draws", m.DRAWS, unit="draws", description="Monte Carlo draws")
+publish("contract_length.draws", m.DRAWS, unit="times", description="Monte Carlo draws")
 publish(
     "contract_length.loss_tolerance",
     tolerance,
