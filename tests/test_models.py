@@ -188,3 +188,48 @@ def test_a_correlation_naming_an_unknown_parameter_names_row_and_column(monkeypa
     with pytest.raises(EvidenceError) as e:
         models.correlation_pairs(bad, {"spot_weekly_price"})
     assert str(e.value).startswith("correlations.csv: row 2, column 'b':")
+
+
+# ---- the same mistakes, end to end: one message from the command, no traceback --------------
+
+
+@pytest.mark.parametrize(
+    "analysis,old,new,expected",
+    [
+        (
+            "block_vs_spot",
+            "\nstay_weeks,",
+            "\nstay_weeks_typo,",
+            "the model needs the parameter 'stay_weeks' (weeks), which the file lacks",
+        ),
+        (
+            "contract_length",
+            "cited,2023 prices; per occupied child-week; paid,",
+            "cited,,",
+            "row 2, column 'price_basis': spot_weekly_price is a price, so it needs a price basis",
+        ),
+        (
+            "contract_length",
+            "spot_weekly_price,7500,GBP per child-week,",
+            "spot_weekly_price,7500,GBP per place per year,",
+            "row 2, column 'unit': spot_weekly_price is in 'GBP per place per year'",
+        ),
+    ],
+)
+def test_a_model_stops_on_bad_parameters_with_file_row_and_column(
+    tmp_path, capsys, analysis, old, new, expected
+):
+    import shutil
+
+    from conftest import _NOT_PROJECT, evidence
+
+    root = tmp_path / "project"
+    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(*_NOT_PROJECT))
+    path = root / "analyses/data/assumptions.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    status, err = evidence(root, "run", str(root / f"analyses/{analysis}.py"), capsys=capsys)
+    assert status != 0
+    assert "assumptions.csv" in err and expected in err, err
+    assert "Traceback" not in err and "KeyError" not in err and 'File "' not in err

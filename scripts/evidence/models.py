@@ -65,14 +65,14 @@ class Assumptions:
                 raise EvidenceError(
                     f"row {line}, column 'price_basis': {row['name']} is a price, so it needs a "
                     "price basis such as '2023 prices; per occupied child-week; paid'",
-                    where=where,
+                    where=self.where,
                 )
             basis = _text(row.get("price_basis"))
             if basis and len(basis.split(";")) != PRICE_BASIS_PARTS:
                 raise EvidenceError(
                     f"row {line}, column 'price_basis': {basis!r} should read "
                     "'YEAR prices; per UNIT; maximum|paid|estimate|cost'",
-                    where=where,
+                    where=self.where,
                 )
             self.rows[row["name"]] = (line, row)
 

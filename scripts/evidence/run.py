@@ -187,8 +187,9 @@ class _CellError(Exception):
         if isinstance(exc, SyntaxError):
             self.line = exc.lineno
             self.summary = f"SyntaxError: {exc.msg}"
-        elif isinstance(exc, EvidenceError):  # the API's own message says it all
+        elif isinstance(exc, EvidenceError):  # a user's mistake: the message says it all
             self.summary = str(exc)
+            self.traceback = ""
         else:
             self.summary = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         super().__init__(self.summary)
@@ -359,7 +360,8 @@ def run_child(project: Project, package, script: Path, timeout: float) -> dict:
     if not record["ok"]:
         line = f", line {record['line']}" if record.get("line") else ""
         raise EvidenceError(
-            f"cell {record['cell']}{line}: {record['error']}\n\n{record['traceback']}",
+            f"cell {record['cell']}{line}: {record['error']}"
+            + (f"\n\n{record['traceback']}" if record["traceback"] else ""),
             where=project.rel(script),
         )
     return record
