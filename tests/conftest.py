@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 from evidence.cli import main
-from evidence.render import content_hash
+from evidence.project import content_hash
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE, evidence
 from evidence.cli import main
-from evidence.render import content_hash
+from evidence.project import content_hash
 
 DATA = "analyses/data"
 HEADER = "id,model,weekly_price_gbp,start_year,end_year,note,sources\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE
 from evidence.cli import main
-from evidence.render import content_hash
+from evidence.project import content_hash
 
 LOCKED = "another build of this project is running; wait for it to finish and try again"
 

@@ -8,9 +8,8 @@ import subprocess
 import pytest
 from conftest import FIXTURE, evidence, site_hash
 from evidence.cli import main
-from evidence.project import Project
+from evidence.project import Project, content_hash
 from evidence.provenance import git_commit, to_json
-from evidence.render import content_hash
 
 
 def sha(path):

@@ -224,18 +224,19 @@ def test_analysis_pages_offer_source_and_executed_notebook(built_mini):
 
 def test_notebook_bytes_are_deterministic(built_mini):
     from evidence.notebook import notebook_bytes
+    from evidence.record import AnalysisRecord
 
     cache = built_mini / ".cache" / "evidence" / "analyses" / "prices.json"
-    record = json.loads(cache.read_text())["record"]
-    assert notebook_bytes(record, "prices") == notebook_bytes(record, "prices")
-    assert b'"execution_count": 1' in notebook_bytes(record, "prices")
+    record = AnalysisRecord.from_json("prices", json.loads(cache.read_text())["record"])
+    assert notebook_bytes(record) == notebook_bytes(record)
+    assert b'"execution_count": 1' in notebook_bytes(record)
 
 
 def test_shipped_pages_link_to_the_repository(shipped_site):
-    from evidence.render import read_config
+    from evidence.config import SiteConfig
 
-    config = read_config(Path(__file__).resolve().parents[1] / "mkdocs.yml")
-    repo = (config.get("repo_url") or "").rstrip("/")
+    config = SiteConfig.load(Path(__file__).resolve().parents[1] / "mkdocs.yml")
+    repo = config.repo_url.rstrip("/")
     if not repo:
         pytest.skip("mkdocs.yml sets no repo_url")
     page = (shipped_site / "comparison" / "index.html").read_text(encoding="utf-8")
@@ -281,17 +282,14 @@ def test_home_page_leads_everywhere_and_dates_from_the_last_commit(shipped_site)
 
 
 def test_last_updated_is_the_last_commit_date(monkeypatch):
-    from types import SimpleNamespace
-
-    from evidence import present
+    from evidence.config import BuildFacts, SiteConfig, site_facts
 
     root = Path(__file__).resolve().parents[1]
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    renderer = SimpleNamespace(project=SimpleNamespace(root=root))
-    facts = present.site_facts(renderer)
+    facts = site_facts(SiteConfig(), BuildFacts.find(root))
     assert facts["last_updated"] == _commit_date()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the caller's date wins
-    assert present.site_facts(renderer)["last_updated"] == "14 November 2023"
+    assert site_facts(SiteConfig(), BuildFacts.find(root))["last_updated"] == "14 November 2023"
 
 
 def test_accessibility_statement_has_the_regulations_sections(shipped_site):
@@ -375,7 +373,7 @@ def test_every_evidence_table_has_a_caption_and_scoped_headers(which, request):
 
 
 def test_numbers_are_formatted_en_gb_with_units():
-    from evidence.render import format_number, unit_suffix
+    from evidence.formatting import format_number, unit_suffix
 
     assert format_number(1234567, "GBP per year") == "£1,234,567"
     assert format_number(-32500, "GBP per year") == "-£32,500"

@@ -346,7 +346,7 @@ def bench_versions(venv: Path) -> dict:
 
 
 def _load_mkdocs_yml(path: Path) -> dict:
-    from evidence.render import read_config
+    from evidence.config import read_config
 
     return read_config(path)
 

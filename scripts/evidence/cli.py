@@ -22,16 +22,9 @@ EXAMPLES = """examples:
 
 
 def _project(args):
-    from evidence.project import Project
+    from evidence.project import project_from_args
 
-    kwargs = {}
-    if getattr(args, "data", None):
-        kwargs["data_dir"] = Path(args.data)
-    if getattr(args, "out", None):
-        kwargs["site_dir"] = Path(args.out)
-    if args.project:
-        return Project(Path(args.project), **kwargs)
-    return Project.find(**kwargs)
+    return project_from_args(args)
 
 
 def cmd_build(args) -> int:
@@ -42,9 +35,11 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from evidence.config import SiteConfig
     from evidence.pipeline import check
 
     project = _project(args)
+    SiteConfig.load(project.root / "mkdocs.yml")  # a broken mkdocs.yml is found here too
     package, bib = check(project)
     print(
         f"ok: {len(package.table_names())} tables valid, {len(bib.entries)} references, "

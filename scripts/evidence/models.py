@@ -1,8 +1,8 @@
 """The cost model of buying children's home places by block or spot, as plain vectorised functions.
 
 Kept in the package (not in an analysis) so the property-based tests can exercise them; their
-bytes are part of every analysis's cache key (see run.RUNTIME_MODULES). About 400 lines because
-the two analyses share one model: parameters and their checks, draws, occupancy, the council's
+bytes are part of the cache key of every analysis that imports them (run.package_modules).
+About 400 lines because the two analyses share one model: parameters and their checks, draws, occupancy, the council's
 saving, block size and the provider's price must stay one consistent set of definitions.
 
 Definitions used throughout (all money in the real prices of the model's price year):

@@ -11,15 +11,17 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from evidence import provenance, uptodate
-from evidence.briefing import check_template, has_briefing, render_briefing
+from evidence import render, uptodate
+from evidence.briefing import check_template, has_briefing
 from evidence.cite import Bibliography, check_keys
+from evidence.config import BuildFacts, SiteConfig
+from evidence.context import BuildContext
 from evidence.data import DataPackage
 from evidence.errors import EvidenceError
 from evidence.project import Project, read_text
-from evidence.render import Renderer, read_config
+from evidence.record import AnalysisRecord, Chart, Table, Text
 from evidence.run import DEFAULT_TIMEOUT, read_cells, run_analyses
-from evidence.site import mkdocs_build, source_date_epoch, swap_into_place
+from evidence.site import mkdocs_build, swap_into_place
 
 SNAPSHOT = "analyses/results.snapshot.json"
 
@@ -87,10 +89,12 @@ def build(
 ) -> dict:
     started = time.perf_counter()
     with build_lock(project):
-        inputs = uptodate.fingerprint(project)
+        facts = BuildFacts.find(project.root)  # the one `git log` of the build
+        inputs = uptodate.fingerprint(project, facts.epoch)
         stamp = uptodate.up_to_date(project, inputs) if use_cache else None
         if stamp is not None:
             return _unchanged(project, stamp, started)
+        config = SiteConfig.load(project.root / "mkdocs.yml")
         log(f"checking data ({project.rel(project.data_dir)}) and references …")
         package, bib = check(project)
         scripts = project.analyses()
@@ -98,7 +102,7 @@ def build(
         outcomes = run_analyses(
             project, package, scripts, use_cache=use_cache, jobs=jobs, timeout=timeout, log=log
         )
-        records = {o.name: o.record for o in outcomes}
+        records = {o.name: AnalysisRecord.from_json(o.name, o.record) for o in outcomes}
 
         # Everything new goes into temporary folders beside the targets (same filesystem, so the
         # final moves are atomic renames); nothing existing is touched until all steps succeed.
@@ -107,27 +111,16 @@ def build(
         new_build = Path(tempfile.mkdtemp(prefix=".build-", dir=project.build_dir.parent))
         new_site = Path(tempfile.mkdtemp(prefix=".site-", dir=project.site_dir.parent))
         try:
-            log("rendering pages …")
-            renderer = Renderer(project, bib, records, new_build / "docs")
-            renderer.render_all(project.cache_dir, package)
-            changes = None
-            if has_briefing(project):
-                log("writing the briefing (page and Word document) …")
-                changes = render_briefing(
-                    renderer,
-                    package,
-                    briefing_config(project),
-                    commit_date(project),
-                    project.build_dir,
-                    new_build,
-                )
-            provenance.write(project, package, renderer, source_date_epoch(project.root))
+            log("rendering pages, the briefing and its Word document …")
+            ctx = BuildContext.create(project, config, facts, bib, package, records)
+            changes = render.render(ctx, project.build_dir, new_build).changes
             log("building the site with MkDocs …")
             shutil.rmtree(new_site)
-            warnings = mkdocs_build(project.root / "mkdocs.yml", new_build / "docs", new_site)
+            warnings = mkdocs_build(
+                project.root / "mkdocs.yml", new_build / "docs", new_site, facts.epoch
+            )
             for w in warnings:
                 log(f"  mkdocs: {w}")
-            shutil.copyfile(new_build / "docs" / "results.json", new_build / "results.json")
             swap_into_place(new_build, project.build_dir)
             swap_into_place(new_site, project.site_dir)
             uptodate.record(project, inputs, [s.stem for s in scripts])
@@ -137,7 +130,8 @@ def build(
     ran = sum(not o.reused for o in outcomes)
     if changes:
         log(f"what changed: {changes} (see briefing/changes/)")
-    stale = snapshot_differences(project, renderer.results)
+    results = {name: r.as_json() for name, r in ctx.results.items()}
+    stale = snapshot_differences(project, results)
     if stale and not (project.root / SNAPSHOT).is_file():
         log(f"no results snapshot yet: `evidence snapshot` records one in {SNAPSHOT}")
     elif stale:
@@ -149,7 +143,7 @@ def build(
         f"built {project.rel(project.site_dir)}/ in {time.perf_counter() - started:.1f} s "
         f"({ran} analyses run, {len(outcomes) - ran} reused)"
     )
-    return {"ran": [o.name for o in outcomes if not o.reused], "results": renderer.results}
+    return {"ran": [o.name for o in outcomes if not o.reused], "results": results}
 
 
 def _unchanged(project: Project, stamp: dict, started: float) -> dict:
@@ -167,41 +161,25 @@ def _unchanged(project: Project, stamp: dict, started: float) -> dict:
     return {"ran": [], "results": results}
 
 
-def run_one(project: Project, script: Path, timeout: float = DEFAULT_TIMEOUT) -> dict:
+def run_one(project: Project, script: Path, timeout: float = DEFAULT_TIMEOUT) -> AnalysisRecord:
     """Execute one analysis (no cache) and return its record."""
     package = DataPackage(project.data_dir)
     outcome = run_analyses(project, package, [script], use_cache=False, timeout=timeout, log=log)
-    return outcome[0].record
+    return AnalysisRecord.from_json(script.stem, outcome[0].record)
 
 
-def print_record(record: dict) -> None:
-    for cell in record["cells"]:
-        if cell["type"] == "markdown":
-            continue
-        for output in cell["outputs"]:
-            if output["kind"] == "stream":
-                print(output["text"], end="")
-            elif output["kind"] == "table":
-                print(output.get("caption") or "table", f"({len(output['rows'])} rows)")
-            elif output["kind"] == "chart":
-                print("chart:", output.get("description") or "(no description)")
+def print_record(record: AnalysisRecord) -> None:
+    for cell in record.cells:
+        for output in cell.outputs:
+            if isinstance(output, Text) and output.stream:
+                print(output.text, end="")
+            elif isinstance(output, Table):
+                print(output.caption or "table", f"({len(output.rows)} rows)")
+            elif isinstance(output, Chart):
+                print("chart:", output.description or "(no description)")
             else:
-                print(output["text"])
-    print(json.dumps(record["results"], indent=1, sort_keys=True))
-
-
-def briefing_config(project: Project) -> dict:
-    """`extra.briefing` in mkdocs.yml: organisation and contact for the briefing."""
-    extra = read_config(project.root / "mkdocs.yml").get("extra") or {}
-    return extra.get("briefing") or {}
-
-
-def commit_date(project: Project):
-    """The briefing's date: the last commit's day, never the clock."""
-    import datetime as dt
-
-    stamp = int(source_date_epoch(project.root))
-    return dt.datetime.fromtimestamp(stamp, dt.UTC).date()
+                print(output.text)
+    print(json.dumps(record.results, indent=1, sort_keys=True))
 
 
 # ---- the committed snapshot of results ------------------------------------------------------

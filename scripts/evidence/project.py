@@ -4,6 +4,7 @@ references/; everything derived goes to build/, site/ and .cache/."""
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,3 +114,26 @@ class Project:
             return str(path.relative_to(self.root))
         except ValueError:
             return str(path)
+
+
+def content_hash(tree: Path) -> str:
+    """A hash of every file under `tree` (names and bytes), for tests and provenance."""
+    digest = []
+    for root, _, files in sorted(os.walk(tree)):
+        for f in sorted(files):
+            p = Path(root) / f
+            digest.append(p.relative_to(tree).as_posix() + ":" + sha256_bytes(p.read_bytes()))
+    return sha256_bytes("\n".join(digest).encode())
+
+
+def project_from_args(args) -> Project:
+    """The project a command names: --project DIR (or the folder holding mkdocs.yml), with
+    --data and --out where the command takes them."""
+    kwargs = {}
+    if getattr(args, "data", None):
+        kwargs["data_dir"] = Path(args.data)
+    if getattr(args, "out", None):
+        kwargs["site_dir"] = Path(args.out)
+    if getattr(args, "project", None):
+        return Project(Path(args.project), **kwargs)
+    return Project.find(**kwargs)

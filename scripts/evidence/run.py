@@ -28,13 +28,27 @@ from evidence.errors import EvidenceError
 from evidence.project import Project, read_text, sha256_bytes, sha256_file
 
 DEFAULT_TIMEOUT = 600  # seconds an analysis may take before the build gives up on it
-# code that shapes an analysis's outputs, so part of every cache key
-RUNTIME_MODULES = ("api.py", "data.py", "run.py", "models.py", "did.py")
+PACKAGE = Path(__file__).resolve().parent
 
 
-def runtime_hash() -> str:
-    here = Path(__file__).parent
-    return sha256_bytes(b"".join((here / m).read_bytes() for m in RUNTIME_MODULES))
+def package_modules() -> list[str]:
+    """The package's source files loaded in this process (the runner, the API and whatever the
+    analysis imported from the package, directly or not), relative to the package: the code
+    part of the analysis's cache key."""
+    files = {"run.py"}  # the runner itself runs as __main__
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if path and Path(path).resolve().is_relative_to(PACKAGE):
+            files.add(Path(path).resolve().relative_to(PACKAGE).as_posix())
+    return sorted(files)
+
+
+def code_hash(modules: list[str]) -> str | None:
+    """One hash of those files as they are now; None if one has gone."""
+    try:
+        return sha256_bytes(b"".join(m.encode() + (PACKAGE / m).read_bytes() for m in modules))
+    except OSError:
+        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,22 +168,25 @@ def execute(path: Path, session: api.Session) -> dict:
     record["results"] = session.results
     record["inputs"] = session.inputs
     if session.pages:
-        record["pages"] = _capture_pages(session.pages)
+        lines = {number: cell["line"] for number, cell in enumerate(cells, start=1)}
+        record["pages"] = _capture_pages(session.pages, lines)
+    record["modules"] = package_modules()
     return record
 
 
-def _capture_pages(pages: dict) -> dict:
-    """Generated pages (``with page(...)``) as plain JSON: Markdown text, tables and charts."""
+def _capture_pages(pages: dict, lines: dict[int, int]) -> dict:
+    """Generated pages (``with page(...)``) as plain JSON: Markdown text, tables and charts,
+    each with the cell and line of the ``show(...)`` that made it (for errors and Sources)."""
     out = {}
     for path, spec in pages.items():
         outputs = []
         for item in spec["items"]:
             if isinstance(item["obj"], str):
-                outputs.append({"kind": "markdown", "text": item["obj"]})
+                captured = {"kind": "markdown", "text": item["obj"]}
             else:
                 captured = _capture(item["obj"], item["caption"], item["description"])
-                if captured:
-                    outputs.append(captured)
+            if captured:
+                outputs.append({**captured, "cell": item["cell"], "line": lines.get(item["cell"])})
         out[path] = {"title": spec["title"], "outputs": outputs}
     return out
 
@@ -244,11 +261,16 @@ class Outcome:
     seconds: float
 
 
-def cache_key(project: Project, script: Path, inputs: dict) -> str:
+def cache_key(project: Project, script: Path, inputs: dict, modules: list[str]) -> str | None:
+    """The script's bytes, the lock file, the input tables' hashes and the package code it ran
+    with (run.package_modules); None when a module it ran with no longer exists."""
+    code = code_hash(modules)
+    if code is None:
+        return None
     parts = {
         "script": sha256_file(script),
         "lock": project.lock_hash,
-        "runtime": runtime_hash(),
+        "code": code,
         "inputs": inputs,
     }
     return sha256_bytes(json.dumps(parts, sort_keys=True).encode())
@@ -280,16 +302,20 @@ def cached(project: Project, package, script: Path) -> dict | None:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except ValueError:
         return None
-    inputs = current_inputs(package, entry["record"].get("inputs", {}))
-    if inputs is None or cache_key(project, script, inputs) != entry["key"]:
+    record = entry.get("record") or {}
+    inputs = current_inputs(package, record.get("inputs", {}))
+    modules = record.get("modules")
+    if inputs is None or not modules:
         return None
-    return entry["record"]
+    key = cache_key(project, script, inputs, modules)
+    return record if key is not None and key == entry.get("key") else None
 
 
 def store(project: Project, script: Path, record: dict) -> None:
     path = _cache_path(project, script)
     path.parent.mkdir(parents=True, exist_ok=True)
-    entry = {"key": cache_key(project, script, record["inputs"]), "record": record}
+    key = cache_key(project, script, record["inputs"], record["modules"])
+    entry = {"key": key, "record": record}
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(json.dumps(entry, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)  # a killed build never leaves a half-written cache entry

@@ -7,30 +7,11 @@ import logging
 import os
 import shutil
 import signal
-import subprocess
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 from evidence.errors import EvidenceError
-
-
-def source_date_epoch(root: Path) -> str:
-    """The last commit's time (never the clock), so sitemaps and dates are reproducible.
-    SOURCE_DATE_EPOCH, when set by the caller, wins (the reproducible-builds convention)."""
-    given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if given.isdigit():
-        return given
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True
-        )
-        stamp = out.stdout.strip()
-        if out.returncode == 0 and stamp.isdigit():
-            return stamp
-    except OSError:
-        pass
-    return "0"
 
 
 class _Collect(logging.Handler):
@@ -42,15 +23,16 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path) -> list[str]:
-    """Build with MkDocs; return its warnings. Raises EvidenceError if MkDocs fails."""
+def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, epoch: str) -> list[str]:
+    """Build with MkDocs, dated `epoch` (config.BuildFacts); return its warnings. Raises
+    EvidenceError if MkDocs fails."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     before = os.environ.get("SOURCE_DATE_EPOCH")
     # MkDocs dates the sitemap and its .gz from this; set for this build only, never leaked
-    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(config_file.parent)
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)

@@ -17,8 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from evidence.project import Project
-from evidence.render import content_hash
+from evidence.project import Project, content_hash
 
 STAMP = "last-build.json"
 SKIP_DIRS = {"tests", "node_modules", "__pycache__"}
@@ -38,10 +37,10 @@ def _files(top: Path, skip: set[Path]):
                 yield here / name
 
 
-def fingerprint(project: Project) -> str:
-    """One hash of everything a build of `project` reads."""
+def fingerprint(project: Project, epoch: str) -> str:
+    """One hash of everything a build of `project` reads (`epoch`: the commit time it is
+    stamped with, config.BuildFacts)."""
     import evidence
-    from evidence.site import source_date_epoch
 
     code = Path(evidence.__file__).parent
     skip = {project.build_dir, project.site_dir}
@@ -53,7 +52,7 @@ def fingerprint(project: Project) -> str:
                 "data": str(project.data_dir),
                 "site": str(project.site_dir),
                 "python": sys.version,
-                "date": os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch(project.root),
+                "date": os.environ.get("SOURCE_DATE_EPOCH") or epoch,
             },
             sort_keys=True,
         ).encode()

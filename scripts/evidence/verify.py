@@ -11,7 +11,6 @@ last build). Anything but "reproduced" makes it exit non-zero.
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 from evidence.errors import EvidenceError
@@ -79,11 +78,11 @@ def verify(
     """Re-execute every analysis without the cache; print each result's status; return the
     exit status (0 only when every result is reproduced)."""
     from evidence.pipeline import build_lock, check
-    from evidence.render import Renderer
+    from evidence.record import AnalysisRecord, collect_results
 
     with build_lock(project):  # a build running now would change results.json under us
         where, old = last_results(project)
-        package, bib = check(project)
+        package, _ = check(project)
         outcomes = run_analyses(
             project,
             package,
@@ -94,9 +93,8 @@ def verify(
             log=log,
             keep=False,
         )
-    records = {o.name: o.record for o in outcomes}
-    with tempfile.TemporaryDirectory(prefix="evidence-verify-") as tmp:
-        new = Renderer(project, bib, records, Path(tmp)).results  # writes nothing
+    records = {o.name: AnalysisRecord.from_json(o.name, o.record) for o in outcomes}
+    new = {name: r.as_json() for name, r in collect_results(records).items()}
     rows = compare(old, new)
     width = max((len(status) for status, _, _ in rows), default=0)
     for status, name, text in rows:

@@ -29,10 +29,10 @@ def cmd_ingest(args) -> int:
     if not args.path:
         raise EvidenceError(f"give the PATH of the {args.source} release file to import")
     from evidence.cite import Bibliography
-    from evidence.cli import _project
     from evidence.ingest import ingest
+    from evidence.project import project_from_args
 
-    project = _project(args)
+    project = project_from_args(args)
     bib = Bibliography(project.references_dir)
     summary = ingest(
         args.source,

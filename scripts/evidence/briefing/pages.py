@@ -1,0 +1,170 @@
+"""The briefing's site pages: the briefing itself and its fidelity map to the 2014 original."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import yaml
+
+from evidence.briefing.template import (
+    CHANGES_PAGE,
+    DOCX,
+    FIDELITY,
+    FIDELITY_PAGE,
+    PAGE,
+    VERDICTS,
+    Briefing,
+    Paragraph,
+)
+from evidence.cite import reference_list
+from evidence.context import Page
+from evidence.errors import EvidenceError
+
+
+def briefing_page(b: Briefing, meta: dict, paragraphs: list[Paragraph]) -> Page:
+    ctx = b.ctx
+    title = meta.get("title", "Members' briefing")
+    lines = [
+        "---",
+        f"title: {json.dumps(title)}",
+        "---",
+        "",
+        f"# {html.escape(title)}",
+        "",
+        '<p class="briefing-meta">'
+        f"{html.escape(meta.get('kind', 'Members’ briefing'))} · "
+        f"{b.date.strftime('%B %Y')}"
+        '<span class="briefing-links"> · '
+        f'<a href="{ctx.link(PAGE, DOCX)}" download>Download as a Word document</a> · '
+        f'<a href="{ctx.link(PAGE, FIDELITY_PAGE)}">How it maps to the 2014 briefing</a> · '
+        f'<a href="{ctx.link(PAGE, CHANGES_PAGE)}">What changed</a></span></p>',
+        "",
+    ]
+    cited: list[str] = []
+    section = None
+    for p in paragraphs:
+        if p.section != section:
+            section = p.section
+            if section:
+                lines += [f"## {section}", ""]
+        cited += re.findall(r'href="#ref-([^"]+)"', p.markdown)
+        if p.number is None:
+            lines += [p.markdown, ""]
+            continue
+        lines += [
+            f'<div class="briefing-para" id="para-{p.key}" markdown>',
+            f'<span class="para-number">{p.number}.</span> {p.markdown}',
+            "</div>",
+            "",
+        ]
+    supporting = meta.get("supporting") or []
+    if supporting:
+        formatted = ctx.bib.formatted()
+        refs = ctx.link(PAGE, "references.md")
+        lines += ["## Supporting documents", "", '<ul class="references">']
+        for key in supporting:
+            lines.append(f'<li>{formatted[key]} <a href="{refs}#ref-{key}">(details)</a></li>')
+            ctx.ledger.note(key, PAGE)
+        lines += ["</ul>", ""]
+    lines += contact_block_html(b.config.get("contact") or {})
+    if cited:
+        lines += [
+            "## References",
+            "",
+            reference_list(cited, ctx.bib, ctx.link(PAGE, "references.md")),
+        ]
+    return Page(PAGE, "\n".join(lines) + "\n", title)
+
+
+def contact_block_html(contact: dict) -> list[str]:
+    if not contact:
+        return [
+            "## For more information",
+            "",
+            "No contact is configured (set `extra.briefing.contact` in mkdocs.yml).",
+            "",
+        ]
+    lines = ["## For more information", "", '<address class="briefing-contact">']
+    if contact.get("name"):
+        lines.append(html.escape(contact["name"]) + "<br>")
+    if contact.get("role"):
+        lines.append(html.escape(contact["role"]) + "<br>")
+    if contact.get("email"):
+        e = html.escape(contact["email"], quote=True)
+        lines.append(f'<a href="mailto:{e}">{e}</a><br>')
+    if contact.get("url"):
+        u = html.escape(contact["url"], quote=True)
+        lines.append(f'<a href="{u}">{html.escape(contact.get("url_text", contact["url"]))}</a>')
+    lines += ["</address>", ""]
+    return lines
+
+
+def fidelity_page(b: Briefing, paragraphs: list[Paragraph]) -> Page:
+    """Each 2014 paragraph, the regenerated paragraphs that carry it, and today's verdict."""
+    path = b.project.docs_dir / FIDELITY
+    where = b.project.rel(path)
+    if not path.is_file():
+        raise EvidenceError(f"the briefing needs its fidelity map {where}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise EvidenceError(
+            f"line {mark.line + 1 if mark else '?'}: not valid YAML", where=where
+        ) from None
+    entries = data.get("paragraphs") or []
+    expected = int(data.get("paragraphs_2014", 0))
+    numbers = [e.get("number") for e in entries]
+    missing = sorted(set(range(1, expected + 1)) - set(numbers))
+    if not expected or missing or len(numbers) != len(set(numbers)):
+        raise EvidenceError(
+            f"the fidelity map must give each of the {expected} paragraphs of 2014 exactly once; "
+            f"missing: {missing or 'none'}, repeated: "
+            f"{sorted({n for n in numbers if numbers.count(n) > 1}) or 'none'}",
+            where=where,
+        )
+    by_key = {p.key: p for p in paragraphs if p.number is not None}
+    ctx = b.ctx
+    lines = [
+        "# How the briefing maps to the 2014 original",
+        "",
+        html.escape(data.get("introduction", "")),
+        "",
+        '<div class="evidence-table"><table><caption>Each paragraph of the 2014 briefing, where '
+        "its claim is now carried and what today's evidence says</caption><thead><tr>"
+        '<th scope="col">2014</th><th scope="col">What it claimed</th>'
+        '<th scope="col">Now carried by</th><th scope="col">Verdict</th>'
+        '<th scope="col">Evidence today</th></tr></thead><tbody>',
+    ]
+    cited: list[str] = []
+    for e in sorted(entries, key=lambda e: e["number"]):
+        verdict = e.get("verdict")
+        if verdict not in VERDICTS:
+            raise EvidenceError(
+                f"paragraph {e['number']}: verdict {verdict!r} is not one of {', '.join(VERDICTS)}",
+                where=where,
+            )
+        links = []
+        for key in e.get("carried_by") or []:
+            if key not in by_key:
+                raise EvidenceError(
+                    f"paragraph {e['number']}: carried_by names {{#{key}}}, which is not a "
+                    "numbered paragraph of the briefing template",
+                    where=where,
+                )
+            href = ctx.link(FIDELITY_PAGE, PAGE) + f"#para-{key}"
+            links.append(f'<a href="{href}">paragraph {by_key[key].number}</a>')
+        evidence = ctx.jinja(e.get("evidence", ""), FIDELITY_PAGE, where)
+        evidence, keys = ctx.cite(" ".join(evidence.split()), FIDELITY_PAGE, where)
+        cited += keys
+        lines.append(
+            f'<tr id="p2014-{e["number"]}"><td>{e["number"]}</td>'
+            f"<td>{html.escape(e.get('claim', ''))}</td><td>{', '.join(links) or '—'}</td>"
+            f'<td><span class="verdict verdict-{verdict}">{verdict}</span></td>'
+            f"<td>{evidence}</td></tr>"
+        )
+    lines += ["</tbody></table></div>", ""]
+    body = ctx.finish(FIDELITY_PAGE, "\n".join(lines) + "\n", cited)
+    return Page(FIDELITY_PAGE, body, "Fidelity to the 2014 briefing")

@@ -1,0 +1,289 @@
+"""The briefing template read and rendered: front matter, sections, numbered paragraphs (with
+results and citations filled in), and the data helpers the template calls (``arrangement``,
+``arrangements``, ``authority``, ``names``, ``count``)."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from evidence.briefing.text import plain_text
+from evidence.context import BuildContext, template_line
+from evidence.errors import EvidenceError
+
+TEMPLATE = Path("briefing") / "briefing.md"
+FIDELITY = Path("briefing") / "fidelity.yaml"
+PAGE = "briefing/index.md"
+DOCX = "briefing/briefing.docx"
+CHANGES_PAGE = "briefing/changes.md"
+FIDELITY_PAGE = "briefing/fidelity.md"
+STATE = "state.json"  # in build/: what the next build compares itself with
+VERDICTS = ("supports", "qualifies", "contradicts", "unconfirmed", "procedural")
+PARA_START = re.compile(r"^\{#([a-z][a-z0-9-]*)\}\s*(.*)$")
+
+
+@dataclass
+class Paragraph:
+    key: str
+    number: int | None  # None: unnumbered prose
+    section: str
+    markdown: str  # with results and citations as inline HTML
+    line: int  # line in the template
+    results: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.markdown)
+
+
+# ---- template ---------------------------------------------------------------------------------
+
+
+def template_path(project) -> Path:
+    return project.docs_dir / TEMPLATE
+
+
+def has_briefing(project) -> bool:
+    return template_path(project).is_file()
+
+
+def split_front_matter(text: str, where: str) -> tuple[dict, str, int]:
+    """(front matter, body, line number of the body's first line)."""
+    if not text.startswith("---\n"):
+        return {}, text, 1
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        raise EvidenceError("line 1: front matter opened with '---' is never closed", where=where)
+    try:
+        meta = yaml.safe_load(text[4:end]) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        raise EvidenceError(f"line {line}: front matter is not valid YAML", where=where) from None
+    if not isinstance(meta, dict):
+        raise EvidenceError("line 2: front matter must be a mapping (key: value)", where=where)
+    body = text[end + len("\n---\n") :]
+    return meta, body, text[: end + len("\n---\n")].count("\n") + 1
+
+
+class Briefing:
+    """Renders the briefing template with the build's results, data and bibliography."""
+
+    def __init__(self, ctx: BuildContext):
+        self.ctx = ctx
+        self.project = ctx.project
+        self.package = ctx.package
+        self.config = ctx.config.briefing
+        self.date = ctx.facts.commit_day
+        self.where = self.project.rel(template_path(self.project))
+        self._arrangements = None
+        self._authorities = None
+        self.rows_page = (
+            "comparison.md"  # where arrangement rows are shown (front matter: rows_page)
+        )
+
+    # ---- data helpers, as the template sees them ----
+
+    def _table(self, name: str) -> list[dict]:
+        if self.package is None or name not in self.package.table_names():
+            raise EvidenceError(f"the briefing needs the {name!r} table, which the data lacks")
+        frame = self.package.read(name)
+        rows = []
+        for record in frame.to_dict(orient="records"):
+            rows.append({k: (None if _missing(v) else v) for k, v in record.items()})
+        return rows
+
+    def authority(self, code: str) -> str:
+        if self._authorities is None:
+            self._authorities = {a["ons_code"]: a["name"] for a in self._table("authorities")}
+        if code not in self._authorities:
+            raise EvidenceError(f"no authority with ONS code {code!r} in the authorities table")
+        return self._authorities[code]
+
+    def _rows(self) -> dict[str, dict]:
+        if self._arrangements is None:
+            comparison = self.ctx.link(PAGE, self.rows_page)
+            self._arrangements = {}
+            for row in self._table("arrangements"):
+                row = dict(row)
+                row["grade"] = row.get("evidence_grade")
+                row["link"] = f"{comparison}#arrangement-{row['id']}"
+                row["lead_name"] = (
+                    self.authority(row["lead_authority"]) if row.get("lead_authority") else None
+                )
+                self._arrangements[row["id"]] = _Row(row)
+        return self._arrangements
+
+    def arrangement(self, ident: str):
+        rows = self._rows()
+        if ident not in rows:
+            near = difflib.get_close_matches(ident, list(rows), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise EvidenceError(f"no arrangement with id {ident!r}{hint}")
+        return rows[ident]
+
+    def arrangements(self, since: int | None = None, **filters) -> list:
+        """Rows matching every filter (a value or a list of values); `since` keeps rows that
+        started in or after that year (rows with no known start are left out)."""
+        rows = list(self._rows().values())
+        if since is not None:
+            rows = [r for r in rows if r["start_year"] is not None and r["start_year"] >= since]
+        for name, wanted in filters.items():
+            if rows and name not in rows[0]:
+                raise EvidenceError(f"arrangements have no column {name!r} to filter on")
+            allowed = wanted if isinstance(wanted, list | tuple | set) else [wanted]
+            rows = [r for r in rows if r[name] in allowed]
+        return rows
+
+    def count(self, items) -> str:
+        href = self.ctx.link(PAGE, self.rows_page)
+        n = len(list(items))
+        return f'<a class="result" href="{href}" title="count of rows in the comparison">{n}</a>'
+
+    @staticmethod
+    def names(items, key: str = "name") -> str:
+        values = [i if isinstance(i, str) else i[key] for i in items]
+        values = list(dict.fromkeys(str(v) for v in values if v))  # each name once, in order
+        if len(values) <= 1:
+            return "".join(values)
+        return ", ".join(values[:-1]) + " and " + values[-1]
+
+    # ---- rendering ----
+
+    def render(self) -> tuple[dict, list[Paragraph]]:
+        import jinja2
+
+        path = template_path(self.project)
+        meta, body, first = split_front_matter(path.read_text(encoding="utf-8"), self.where)
+        self.rows_page = meta.get("rows_page", self.rows_page)
+        # {#key} marks a paragraph, so Jinja comments are written {## ... ##} here
+        env = jinja2.Environment(
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            comment_start_string="{##",
+            comment_end_string="##}",
+        )
+
+        def result(name: str) -> str:
+            return self.ctx.result_html(name, PAGE)
+
+        env.globals.update(
+            result=result,
+            value=self.ctx.value,
+            arrangement=self.arrangement,
+            arrangements=self.arrangements,
+            authority=self.authority,
+            names=self.names,
+            count=self.count,
+        )
+        try:
+            text = env.from_string(body).render()
+        except jinja2.TemplateSyntaxError as exc:
+            raise EvidenceError(
+                f"line {exc.lineno + first - 1}: {exc.message}", where=self.where
+            ) from None
+        except (EvidenceError, jinja2.UndefinedError) as exc:
+            line = template_line(exc)
+            at = f"line {line + first - 1}: " if line else ""
+            raise EvidenceError(f"{at}{exc}", where=self.where) from None
+        paragraphs = self._paragraphs(text, body, first)
+        for key in meta.get("supporting", []) or []:
+            if key not in self.ctx.bib:
+                raise EvidenceError(
+                    f"front matter: supporting document {key!r} is not in references/*.bib",
+                    where=self.where,
+                )
+        return meta, paragraphs
+
+    def _paragraphs(self, text: str, body: str, first: int) -> list[Paragraph]:
+        source_lines = {}
+        for n, line in enumerate(body.splitlines()):
+            m = PARA_START.match(line)
+            if m:
+                source_lines.setdefault(m.group(1), n + first)
+        out: list[Paragraph] = []
+        section = ""
+        current: list[str] = []
+        key = None
+        number = 0
+        prose = 0
+
+        def close():
+            nonlocal current, key, prose
+            if not current:
+                return
+            joined = " ".join(s.strip() for s in current)
+            if key is None:
+                prose += 1
+                out.append(Paragraph(f"prose-{prose}", None, section, joined, 0))
+            else:
+                out.append(Paragraph(key, number, section, joined, source_lines.get(key, 0)))
+            current, key = [], None
+
+        seen: dict[str, int] = {}
+        for line in text.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("## "):
+                close()
+                section = stripped[3:].strip()
+            elif stripped.startswith("# "):
+                close()
+            elif not stripped:
+                close()
+            elif m := PARA_START.match(stripped):
+                close()
+                key = m.group(1)
+                if key in seen:
+                    raise EvidenceError(
+                        f"line {source_lines.get(key, 0)}: paragraph key {{#{key}}} is used twice",
+                        where=self.where,
+                    )
+                number += 1
+                seen[key] = number
+                current = [m.group(2)]
+            else:
+                current.append(line)
+        close()
+        for p in out:
+            p.markdown, _ = self.ctx.cite(p.markdown, PAGE, self.where, p.line or 1)
+            p.results = sorted(set(re.findall(r'data-result="([^"]+)"', p.markdown)))
+        return out
+
+
+class _Row(dict):
+    """An arrangement row whose fields read as attributes in the template (row.name); a number
+    reads as a link to the row in the comparison table, so every figure leads to its source."""
+
+    def __getattr__(self, name):
+        try:
+            value = self[name]
+        except KeyError:
+            raise EvidenceError(f"arrangements have no column {name!r}") from None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return _Figure(value, self["link"], f"{self['id']}: {name}")
+        return value
+
+
+class _Figure:
+    """A number from a data table, shown as a link to the row it came from."""
+
+    def __init__(self, value, href: str, title: str):
+        self.value, self.href, self.title = value, href, title
+
+    def __str__(self) -> str:
+        v = self.value
+        shown = str(int(v)) if float(v).is_integer() else f"{v:g}"
+        title = html.escape(self.title, quote=True)
+        return f'<a class="result" href="{self.href}" title="{title}">{shown}</a>'
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or value != value  # NaN and pandas NA
+    except TypeError:
+        return False

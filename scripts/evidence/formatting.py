@@ -1,0 +1,77 @@
+"""The one formatting layer: how a value reads on a page (en-GB numbers, money, shares, years),
+how it goes into a CSV download (a cell a spreadsheet will not run as a formula), and the anchor a
+result has on the Results page. Tables, charts, prose, the briefing and the notebooks use it."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from evidence import models
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def format_number(value, unit: str = "") -> str:
+    """en-GB display: thousands separators, £ for GBP, percentages for shares."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    unit = unit or ""
+    if unit == "year" and float(value).is_integer():
+        return str(int(value))  # 2025, not 2,025
+    if unit.startswith("share"):
+        return f"{value * 100:,.1f}%".replace(".0%", "%")
+    if unit == "percent":
+        return f"{value:,.1f}%".replace(".0%", "%")
+    if unit.startswith("GBP") and "prices" in unit:  # a modelled figure: round to its support
+        value = models.round_money(value, unit)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+    if unit.startswith("GBP"):
+        sign = "-" if text.startswith("-") else ""
+        return f"{sign}£{text.lstrip('-')}"
+    return text
+
+
+def unit_suffix(unit: str) -> str:
+    """What follows a formatted number: 'GBP per week' -> 'per week'; 'share of beds' -> ''."""
+    if not unit or unit.startswith("share") or unit == "percent":
+        return ""
+    if unit.startswith("GBP"):
+        return unit[3:].strip()
+    return unit
+
+
+def shown_with_unit(value, unit: str) -> str:
+    """A result as a reader sees it: the formatted number and what follows it."""
+    suffix = "" if isinstance(value, str) else unit_suffix(unit)
+    return f"{format_number(value, unit)} {suffix}".strip()
+
+
+def safe_cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value) if isinstance(value, float) else str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_bytes(columns: list[str], rows: list[list]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([safe_cell(c) for c in columns])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return buf.getvalue().encode("utf-8")
+
+
+def anchor(name: str) -> str:
+    """The id of a result's entry on the Results page."""
+    return "r-" + name.replace(".", "-").replace("_", "-")
