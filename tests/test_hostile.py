@@ -88,6 +88,12 @@ ENTRY = (
     "{extra}\n}}\n"
 )
 CELL = "\n# %%\n"
+PAGE_CELL = (
+    "import altair as alt\n"
+    "from evidence import page\n"
+    "CHART = alt.Chart(homes).mark_bar().encode(x='area', y='homes')\n"
+    "with page('places/a', title='A'):\n"
+)
 
 # (id, how to break the project, the message the user sees, extra arguments to `evidence build`)
 CASES = [
@@ -256,6 +262,14 @@ CASES = [
      "the file as UTF-8"),
     ("analysis-process-dies", append(ANALYSIS, CELL + "import os\nos._exit(3)\n"),
      "analyses/homes.py: the analysis process failed before writing a record (exit status 3)"),
+    # ---- generated pages (page(...)): the same checks as the analysis's own page ----------------
+    ("page-table-without-caption", append(ANALYSIS, CELL + PAGE_CELL + "    show(homes)\n"),
+     "analyses/homes.py: cell 3, line 13: a table on page 'places/a' has no caption"),
+    ("page-chart-without-description", append(ANALYSIS, CELL + PAGE_CELL + "    show(CHART)\n"),
+     "analyses/homes.py: cell 3, line 13: a chart on page 'places/a' has no text description"),
+    # ---- configuration ------------------------------------------------------------------------
+    ("mkdocs-bad-yaml", replace("mkdocs.yml", "  font: false\n", "  font: [false\n"),
+     "mkdocs.yml: line 7, column 8: not valid YAML (expected ',' or ']', but got ':')"),
 ]  # fmt: skip
 
 
@@ -275,6 +289,7 @@ def test_bad_input_stops_the_build_with_one_clear_message(project, capsys, break
     assert status != 0
     errors = [line for line in err.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1, err
+    assert "Traceback" not in err, err
     assert message in err, f"expected: {message}\ngot: {err}"
     assert (content_hash(project / "site"), content_hash(project / "build")) == before
     assert temp_folders(project) == []
@@ -292,6 +307,7 @@ def test_there_are_at_least_thirty_hostile_cases():
         "bib-unbalanced-braces",
         "bib-same-document-twice",
         "unknown-key-in-page",
+        "mkdocs-bad-yaml",
     ],
 )
 def test_check_reports_the_same_message_without_building(project, capsys, case):

@@ -34,8 +34,9 @@ def read_config(path: Path) -> dict:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise EvidenceError(f"{at}{problem} (mkdocs.yml must be valid YAML)", where=where) from None
+        problem = getattr(exc, "problem", None)
+        detail = f" ({problem})" if problem else ""
+        raise EvidenceError(f"{at}not valid YAML{detail}", where=where) from None
     if not isinstance(data, dict):
         raise EvidenceError("line 1: mkdocs.yml must be a mapping (key: value)", where=where)
     return data

@@ -3,7 +3,8 @@
 The parent (``run_analyses``) decides from content hashes which analyses must run, runs those in
 parallel child processes (``python -m evidence.run``), and caches what they produced. A child
 reads the cells with jupytext, executes them in one namespace, and writes a JSON record of every
-cell's Markdown, printed output, tables, charts and published results.
+cell's Markdown, printed output, tables, charts and published results (``record`` documents it).
+Over 400 lines: both sides share the record they exchange and the cache that keeps it.
 """
 
 from __future__ import annotations
