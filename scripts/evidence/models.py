@@ -2,8 +2,9 @@
 
 Kept in the package (not in an analysis) so the property-based tests can exercise them; their
 bytes are part of the cache key of every analysis that imports them (run.package_modules).
-About 400 lines because the two analyses share one model: parameters and their checks, draws, occupancy, the council's
-saving, block size and the provider's price must stay one consistent set of definitions.
+About 400 lines because the two analyses share one model: parameters and their checks, draws,
+occupancy, the council's saving, block size and the provider's price must stay one consistent
+set of definitions.
 
 Definitions used throughout (all money in the real prices of the model's price year):
 - a *block* of `beds` is paid `block_price` per contracted bed-week; an empty bed-week is paid
