@@ -7,7 +7,8 @@
 # dates, sizes, prices or sources. This page gathers every arrangement we could document, each
 # row with its sources and an evidence grade: *primary* (a council decision, tender or award
 # notice), *secondary* (press, trade journals, aggregator copies of notices) or *briefing-only*
-# (nothing but the 2014 briefing says it, so it is unconfirmed).
+# (nothing but the 2014 briefing says it, so it is unconfirmed; the briefing has no public copy,
+# so a reader cannot check these rows against it).
 
 # %%
 import altair as alt
@@ -93,7 +94,7 @@ table = pd.DataFrame(
         "Contract value": arrangements["contract_value_gbp"],
         "Value covers": arrangements["value_period"],
         "Evidence": arrangements["evidence_grade"].map(
-            lambda g: "briefing only: unconfirmed" if g == "briefing-only" else g
+            lambda g: "briefing only: unconfirmed, no public copy" if g == "briefing-only" else g
         ),
         "sources": arrangements["sources"],
         "field sources": arrangements["field_sources"],

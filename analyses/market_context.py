@@ -6,9 +6,15 @@
 # [@communitycare2021cmainterim; @communitycare2022cmafinal], and the National Audit Office found
 # the cost of a place had risen sharply [@nao2025pressrelease]. Each figure below is taken from
 # the [national market figures](data.md#table-market_figures) table with its source and period;
-# where only a press report of a figure was found, the table's notes say so.
+# where only a press report of a figure was found, the table's notes say so. What government and
+# Parliament have done about the market since 2014 is on the
+# [national policy](policy_timeline.md) page.
 
 # %%
+# Longer than most analyses (about 550 lines): it is the one page members read for the national
+# market, so the figures at a glance, the cost series and Ofsted's own counts stay together.
+import re
+
 import altair as alt
 import pandas as pd
 from evidence import load, publish, show
@@ -20,6 +26,285 @@ def figure(name: str, result: str, description: str) -> None:
     row = figures.loc[name]
     publish(f"market_context.{result}", row["value"], unit=row["unit"], description=description)
 
+
+# %% [markdown]
+# ## The figures a member asks for, with their years
+#
+# One table answers the questions members most often ask: how many children live in children's
+# homes, what a place costs and how that has moved, who runs the homes and how concentrated
+# ownership is, how many children are in unregistered settings, how many placements cost
+# £10,000 a week or more, and how far children are placed from home. Each figure keeps the
+# publisher's definition and the year it refers to. Figures from different publishers measure
+# different things (a price paid or a cost, one day's count or a year's, one group of councils or
+# all of England), so they are set side by side and never joined into one series; the notes say
+# where two cannot be compared. Two rows come from the official tables this site imports (DfE's
+# children looked after statistics and its FOI release on placements outside the authority);
+# the rest are rows of the national market figures table.
+
+# %%
+releases_by_id = load("releases").set_index("release")["citation"]
+placements = load("cla_placements")
+outside = load("childrens_homes_outside")
+
+
+def release_keys(frame) -> str:
+    return "; ".join(sorted({releases_by_id[r] for r in frame["release"].unique()}))
+
+
+in_homes = placements[
+    (placements["level"] == "England")
+    & (placements["series"] == "2020 onwards")
+    & (placements["category"] == "secure homes and children's homes")
+].sort_values("year")
+homes_first, homes_last = in_homes.iloc[0], in_homes.iloc[-1]
+outside_england = outside[outside["level"] == "England"].drop_duplicates("year").sort_values("year")
+outside_first, outside_last = outside_england.iloc[0], outside_england.iloc[-1]
+publish(
+    "market_context.children_in_homes",
+    int(homes_last["children"]),
+    unit="children",
+    description="children looked after living in secure homes and children's homes, England (DfE)",
+)
+publish(
+    "market_context.children_in_homes_year",
+    int(homes_last["year"]),
+    unit="year",
+    description="year (31 March) of the latest DfE count of children in children's homes",
+)
+publish(
+    "market_context.children_in_homes_first",
+    int(homes_first["children"]),
+    unit="children",
+    description=f"the same DfE count in the series' first year ({homes_first['year']})",
+)
+publish(
+    "market_context.placed_outside_share",
+    round(float(outside_last["percent"]) / 100, 2),
+    unit="share of children in children's homes",
+    description=(
+        "children in children's homes placed outside their own authority's area, England, "
+        f"31 March {outside_last['year']} (DfE FOI)"
+    ),
+)
+publish(
+    "market_context.placed_outside_share_first",
+    round(float(outside_first["percent"]) / 100, 2),
+    unit="share of children in children's homes",
+    description=f"the same share at 31 March {outside_first['year']}",
+)
+# dates as words for the prose below (a year result would read '2025 year')
+publish(
+    "market_context.children_in_homes_at",
+    f"31 March {homes_last['year']}",
+    unit="date",
+    description="date of the latest DfE count of children in children's homes",
+)
+publish(
+    "market_context.placed_outside_first_at",
+    f"31 March {outside_first['year']}",
+    unit="date",
+    description="first date of the DfE FOI series of children placed outside their area",
+)
+publish(
+    "market_context.unregistered_children",
+    figures.loc["pac2026_children_unregistered_2024_09", "value"],
+    unit="children",
+    description=(
+        "children (nearly this many) in unregistered children's homes or supported accommodation, "
+        "September 2024 (PAC)"
+    ),
+)
+figure(
+    "ofsted2025_largest20_share_homes",
+    "largest20_share_homes",
+    "share of all children's homes held by the 20 largest owners, 31 March 2025 (Ofsted)",
+)
+figure(
+    "ccn2024_avg_weekly_cost_residential_latest",
+    "ccn_weekly_cost",
+    "average weekly cost of a residential placement in county councils, 2024 (CCN)",
+)
+
+official = pd.DataFrame(
+    [
+        {
+            "Question": "Children in children's homes",
+            "Figure": (
+                "Children looked after living in secure homes and children's homes "
+                f"({int(homes_first['children']):,} in {homes_first['year']})"
+            ),
+            "Value": int(homes_last["children"]),
+            "Unit": "count",
+            "Year": f"31 Mar {homes_last['year']}",
+            "sources": release_keys(in_homes),
+            "Note": (
+                "DfE children looked after statistics (the 2020-onwards category; the 2011-2017 "
+                "series counted a different category and is not joined to it). The NAO's count "
+                "below adds supported accommodation, and the FOI survey's is one day in "
+                "September 2024, so the three are not one series."
+            ),
+        },
+        {
+            "Question": "Children placed far from home",
+            "Figure": (
+                "Children in children's homes placed outside their own authority's area "
+                f"({int(outside_first['percent'])}% in {outside_first['year']})"
+            ),
+            "Value": int(outside_last["percent"]),
+            "Unit": "percent",
+            "Year": f"31 Mar {outside_last['year']}",
+            "sources": release_keys(outside_england),
+            "Note": (
+                "DfE FOI release; outside the boundary is not the same as far away, which is the "
+                "NAO's 20-mile measure below."
+            ),
+        },
+    ]
+)
+questions = {
+    "Children in children's homes": [
+        "nao2025_children_in_residential_care",
+        "sufficiency2024_children_in_childrens_homes",
+    ],
+    "Average weekly cost and its trend": [
+        "cma_final_avg_weekly_price_largest_ch_2016",
+        "cma_final_avg_weekly_price_largest_ch_2020",
+        "revolution2020_avg_weekly_price_independent_ch",
+        "revolution2020_avg_weekly_cost_la_ch",
+        "revolution2020_price_growth_since_2013",
+        "ccn2024_avg_weekly_cost_residential_2019",
+        "ccn2024_avg_weekly_cost_residential_latest",
+        "nao2025_cost_per_child_childrens_home_2019_20",
+        "nao2025_cost_per_childrens_home_place",
+    ],
+    "Share run for profit": ["ofsted_private_share_homes_2025", "nao2025_private_share_ch_places"],
+    "Largest providers' prices and margins": [
+        "cma_final_op_margin_largest_ch",
+        "cma_final_real_price_growth_largest_ch",
+        "lga2023_largest20_profit_margin",
+    ],
+    "Ownership": [
+        "ofsted2025_largest20_share_homes",
+        "ofsted2025_two_largest_share_homes",
+        "ofsted2024_largest10_share_private_homes",
+        "ofsted2024_largest22_homes",
+    ],
+    "Children in unregistered provision": [
+        "nao2025_unregistered_placements_2020_21",
+        "nao2025_unregistered_placements_2023_24",
+        "pac2026_children_unregistered_2024_09",
+        "pac2026_avg_stay_unregistered",
+        "childcomm2026_children_illegal_settings",
+        "childcomm2026_avg_weekly_cost_illegal_settings",
+    ],
+    "Placements of £10,000 a week or more": [
+        "lga2023_placements_over_10k_per_week_2018_19",
+        "lga2023_placements_over_10k_per_week_2022_23",
+        "independent2024_children_over_10k_29_councils",
+    ],
+    "Children placed far from home": [
+        "nao2025_share_ch_children_out_of_area",
+        "nao2025_share_ch_children_over_20_miles",
+        "dfe2025_cla_over_20_miles_share",
+    ],
+}
+published = pd.concat(
+    [
+        figures.loc[names, ["description", "value", "unit", "period", "sources", "notes"]]
+        .assign(Question=question)
+        .rename(
+            columns={
+                "description": "Figure",
+                "value": "Value",
+                "unit": "Unit",
+                "period": "Year",
+                "notes": "Note",
+            }
+        )
+        for question, names in questions.items()
+    ]
+)
+order = {question: i for i, question in enumerate(questions)}
+at_a_glance = pd.concat([official, published], ignore_index=True)
+at_a_glance = at_a_glance.sort_values(
+    "Question", key=lambda q: q.map(order), kind="stable"
+).reset_index(drop=True)[["Question", "Figure", "Value", "Unit", "Year", "sources", "Note"]]
+show(at_a_glance, caption="National figures on children's homes, each with its year and source")
+
+# %% [markdown]
+# In short: {{ result("market_context.children_in_homes") }} lived in secure and children's homes
+# on {{ result("market_context.children_in_homes_at") }}, up from
+# {{ result("market_context.children_in_homes_first") }} in the first year of DfE's current
+# series; {{ result("market_context.placed_outside_share") }} of children in children's homes
+# lived outside their own authority's area, against
+# {{ result("market_context.placed_outside_share_first") }} on
+# {{ result("market_context.placed_outside_first_at") }}; nearly
+# {{ result("market_context.unregistered_children") }} were in unregistered settings in
+# September 2024; and the 20 largest owners held
+# {{ result("market_context.largest20_share_homes") }} of all children's homes in March 2025.
+
+# %% [markdown]
+# ## What a place costs, publisher by publisher
+#
+# Each line is one publisher's series, drawn only between its own points: the CMA's average
+# price charged by the 15 largest providers, an FOI study of prices councils paid for
+# independent places and the cost of their own, the County Councils Network's cost of a
+# residential placement in county councils, and the NAO's cost of a children's home place (a
+# yearly figure in real terms, shown here divided by 52; the others are cash prices). They differ
+# in who is counted and what is paid, so the gaps between lines are not trends; each line's own
+# slope is. No figure was found from the PSSRU unit costs series for these years, so it is not
+# shown.
+
+# %%
+
+
+def period_year(period: str) -> int:
+    """The year a period refers to: a financial year 2023-24 is 2024, '2019' is 2019."""
+    financial = re.search(r"\b(\d{4})-(\d{2})\b", period)
+    if financial:
+        return int(financial.group(1)) + 1
+    return int(re.search(r"\d{4}", period).group(0))
+
+
+series = {
+    "cma_final_avg_weekly_price_largest_ch_2016": "CMA: 15 largest providers",
+    "cma_final_avg_weekly_price_largest_ch_2020": "CMA: 15 largest providers",
+    "revolution2020_avg_weekly_price_independent_ch": "FOI study: independent homes",
+    "revolution2020_avg_weekly_cost_la_ch": "FOI study: council-run homes",
+    "ccn2024_avg_weekly_cost_residential_2019": "CCN: county councils",
+    "ccn2024_avg_weekly_cost_residential_latest": "CCN: county councils",
+    "nao2025_cost_per_child_childrens_home_2019_20": "NAO: per place (yearly ÷ 52)",
+    "nao2025_cost_per_childrens_home_place": "NAO: per place (yearly ÷ 52)",
+}
+costs = figures.loc[list(series), ["value", "unit", "period", "sources"]].reset_index()
+costs["series"] = costs["name"].map(series)
+costs["year"] = costs["period"].map(period_year)
+yearly = costs["unit"].str.contains("per year")
+# the NAO publishes a yearly cost; a week's share is shown beside the weekly series
+costs["per week"] = (costs["value"].where(~yearly, costs["value"] / 52)).round(-1)
+costs = costs[["series", "year", "period", "per week", "unit", "sources"]]
+rise = costs.groupby("series")["per week"].agg(["first", "last"])
+alt.Chart(costs, title="Weekly cost of a children's home place, by publisher").mark_line(
+    point=True
+).encode(
+    x=alt.X("year:Q", title="Year the figure refers to", axis=alt.Axis(format="d")),
+    y=alt.Y("per week:Q", title="£ per week, as published"),
+    color=alt.Color("series:N", title="Series"),
+    tooltip=["series", "period", "per week", "unit"],
+).properties(
+    width=520,
+    height=280,
+    description=(
+        "Weekly cost of a place by publisher and year, never joined across publishers: "
+        + "; ".join(
+            f"{name} from £{row['first']:,.0f} to £{row['last']:,.0f}"
+            if row["first"] != row["last"]
+            else f"{name} £{row['first']:,.0f}"
+            for name, row in rise.iterrows()
+        )
+        + "."
+    ),
+)
 
 # %% [markdown]
 # ## Prices and profits

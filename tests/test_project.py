@@ -74,7 +74,9 @@ def test_every_assumption_is_cited_or_explained():
         assert (row["basis"] == "cited") == bool(row["sources"].strip()), row["name"]
 
 
-@pytest.mark.parametrize("analysis", ["block_vs_spot", "contract_length", "market_context"])
+@pytest.mark.parametrize(
+    "analysis", ["block_vs_spot", "contract_length", "market_context", "policy_timeline"]
+)
 def test_analysis_alone_prints_the_same_results_as_the_build(analysis, tmp_path):
     alone = subprocess.run(
         [sys.executable, str(ROOT / "analyses" / f"{analysis}.py")],
@@ -83,7 +85,7 @@ def test_analysis_alone_prints_the_same_results_as_the_build(analysis, tmp_path)
         cwd=tmp_path,
         check=True,
     ).stdout
-    printed = dict(re.findall(r"^(\S+\.\S+) = (\S+) ", alone, re.M))
+    printed = set(re.findall(r"^(\S+\.\S+) = ", alone, re.M))
     built = subprocess.run(
         [
             sys.executable,
@@ -101,6 +103,43 @@ def test_analysis_alone_prints_the_same_results_as_the_build(analysis, tmp_path)
     import json
 
     results = json.loads(built[built.index("\n{") :])
-    assert printed and set(printed) == set(results)
-    for name, result in results.items():  # values may hold spaces: match the whole line
-        assert f"{name} = {result['value']} {result['unit']}" in alone.splitlines(), name
+    assert printed and printed == set(results)
+    lines = alone.splitlines()
+    for name, result in results.items():  # values may be text with spaces ('31 March 2025')
+        assert f"{name} = {result['value']} {result['unit']}" in lines, name
+
+
+TEXT = [
+    *sorted((ROOT / "docs").rglob("*.md")),
+    *sorted((ROOT / "docs").rglob("*.yaml")),
+    *sorted((ROOT / "analyses").glob("*.py")),
+    *sorted((ROOT / "scripts" / "evidence").rglob("*.py")),
+]
+
+
+def test_no_sentence_says_every_source_can_be_checked():
+    # the 2014 briefing has no public copy, so such a sentence would be untrue
+    claim = re.compile(
+        r"\b(every|all|each)\b[^.]{0,80}\b(sources?|documents?)\b[^.]{0,80}"
+        r"\bcan be (checked|verified|read)\b",
+        re.I,
+    )
+    for path in TEXT:
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        assert not claim.search(text), f"{path.relative_to(ROOT)}: {claim.search(text).group(0)}"
+
+
+def test_the_2014_briefing_is_said_to_have_no_public_copy_where_it_is_the_only_source():
+    entry = Bibliography(ROOT / "references").entries["nottscc2014membersbriefing"]
+    assert not getattr(entry, "url", None)
+    for path in ["docs/index.md", "docs/briefing/briefing.md", "analyses/comparison.py"]:
+        text = " ".join((ROOT / path).read_text(encoding="utf-8").split())
+        assert "no public copy" in text, path
+
+
+def test_every_policy_event_cites_a_source_and_is_dated():
+    events = rows("policy_events")
+    assert len(events) >= 20
+    for event in events:
+        assert event["sources"].strip(), event["id"]
+        assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", event["date"]), event["id"]
