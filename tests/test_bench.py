@@ -1,18 +1,85 @@
 """The benchmark's plumbing and the no-change shortcut. Behaviour only: no timings are asserted
-(the benchmark itself, `evidence bench`, is run by hand, never by the tests)."""
+(the benchmark itself, `scripts/bench`, is run by hand, never by the tests)."""
+
+import re
+from pathlib import Path
 
 import pytest
+from benchmark import baseline
+from benchmark.__main__ import main as bench_main
+from benchmark.measures import Bench
+from benchmark.projects import set_cell, stress_project, synthesize_tables
+from benchmark.report import format_table
+from benchmark.timing import tree_rss
 from conftest import evidence, site_hash
-from evidence.bench import format_table, stress_project, synthesize_tables, tree_rss
-from evidence.cli import main
+from evidence.errors import EvidenceError
 
 
 def test_bench_help_works(capsys):
     with pytest.raises(SystemExit) as exit_:
-        main(["bench", "--help"])
+        bench_main(["--help"])
     assert exit_.value.code == 0
     out = capsys.readouterr().out
-    assert "mkdocs-jupyter" in out and "--quick" in out
+    assert "mkdocs-jupyter" in out and "--quick" in out and "baseline.lock" in out
+
+
+def test_bench_refuses_an_unknown_measure(capsys):
+    assert bench_main(["--only", "az"]) == 2
+    assert "--only takes letters of ankbcd, not z" in capsys.readouterr().err
+
+
+def test_evidence_has_no_bench_command(capsys):
+    from evidence.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["bench"])
+    assert "invalid choice: 'bench'" in capsys.readouterr().err
+
+
+def test_baseline_lock_pins_every_package_with_hashes():
+    lock = baseline.LOCK.read_text()
+    pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+) \\$", lock, re.M))
+    assert "#    pip-compile --allow-unsafe --generate-hashes" in lock  # how to regenerate it
+    wanted = dict(
+        re.findall(r"^([a-z-]+)==(\S+)$", baseline.LOCK.with_name("baseline.in").read_text(), re.M)
+    )
+    assert wanted and all(pins.get(name) == version for name, version in wanted.items())
+    blocks = re.split(r"\n(?=[A-Za-z0-9_.-]+==)", lock.split("\n\n", 1)[-1])
+    assert all("--hash=sha256:" in block for block in blocks if "==" in block)
+
+
+def test_baseline_twin_runs_the_analyses_through_mkdocs_jupyter(mini, tmp_path):
+    import yaml
+
+    config = baseline.make_project(mini, tmp_path / "twin")
+    data = yaml.safe_load(config.read_text())
+    plugin = data["plugins"][1]["mkdocs-jupyter"]
+    assert plugin["execute"] is True and plugin["allow_errors"] is False
+    assert "nav" not in data and (tmp_path / "twin" / "docs" / "homes.py").is_file()
+    facts = {"cache_dir": ".cache/mkdocs-jupyter"}
+    assert baseline.cache_dir(tmp_path / "twin", facts) == tmp_path / "twin/.cache/mkdocs-jupyter"
+
+
+def test_a_cold_baseline_run_must_find_the_cache_it_clears(tmp_path):
+    bench = Bench(tmp_path, tmp_path, tmp_path, Path("e"), Path("m"), None, {"cache_dir": "c"})
+    cleared = []
+    before = bench.base_cold(tmp_path, cleared)
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "x.json").write_text("{}")
+    (tmp_path / "site").mkdir()
+    before(0)
+    assert cleared == [1] and not (tmp_path / "c").exists() and not (tmp_path / "site").exists()
+    with pytest.raises(EvidenceError, match="could not be shown to be cold"):
+        before(1)  # the last run wrote no cache where the plugin said it keeps one
+
+
+def test_set_cell_changes_one_cell(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("name,value\na,1\nb,2\n")
+    assert set_cell(path, "name", "b", "value", lambda v: str(int(v) * 3)) == ("2", "6")
+    assert path.read_text() == "name,value\na,1\nb,6\n"
+    with pytest.raises(EvidenceError, match="no row with name = 'c'"):
+        set_cell(path, "name", "c", "value", str)
 
 
 def test_stress_project_passes_check_and_is_deterministic(mini, tmp_path, capsys):
@@ -43,14 +110,40 @@ def test_tree_rss_counts_this_process():
     assert tree_rss(os.getpid()) > 1024 * 1024
 
 
-def test_report_table_names_pending_national_edition():
+def test_report_table_names_versions_caches_and_every_row():
+    pair = {
+        "ratio_median": 0.4,
+        "ours": {"wall": {"median": 4.0}},
+        "baseline": {"wall": {"median": 10.0}},
+        "verdict": "pass",
+        "cleared": {"ours": "removed .cache/", "baseline": "removed .cache/mkdocs-jupyter/"},
+    }
     report = {
-        "machine": {"nproc": 2, "memory_gib": 24, "cpu_model": "x", "python": "3.11"},
+        "machine": {
+            "nproc": 2,
+            "memory_gib": 24,
+            "cpu_model": "x",
+            "python": "3.11",
+            "load_average_at_start": [3.0, 2.0, 1.0],
+            "load_average_at_end": [4.0, 2.5, 1.5],
+        },
         "settings": {"slow_runs": 1, "fast_runs": 3},
-        "measures": {"d": {"national": {"status": "pending", "why": "not there yet"}}},
+        "baseline": {"lock": "baseline.lock", "versions": {"mkdocs-jupyter": "0.26.3"}},
+        "measures": {
+            "a": pair,
+            "n": {**pair, "verdict": "-"},
+            "k": {
+                "ours": {"page_before": "83.3%", "page_after": "80.1%"},
+                "fresh_run_value": 0.8013,
+                "baseline": {"says": "stale: still shows 0.8333"},
+                "verdict": "pass",
+            },
+        },
     }
     text = format_table(report)
-    assert "pending" in text and "not there yet" in text
+    assert "0.40  (4.0 s vs 10.0 s)" in text and "mkdocs-jupyter 0.26.3" in text
+    assert "removed .cache/mkdocs-jupyter/" in text and "83.3% -> 80.1%" in text
+    assert "stale: still shows 0.8333" in text and "2 cores" in text and "4.0, 2.5, 1.5" in text
 
 
 def test_unchanged_build_does_nothing_but_an_edited_site_is_rebuilt(mini, capsys):

@@ -16,7 +16,6 @@ EXAMPLES = """examples:
   evidence ingest --list                list the importers of official data releases
   evidence verify                       re-run every analysis (no cache), compare with site/
   evidence snapshot                     build, then update analyses/results.snapshot.json
-  evidence bench --quick                time builds against the alternatives
   evidence serve                        preview on http://127.0.0.1:8000, rebuilding on change
 """
 
@@ -67,15 +66,6 @@ def cmd_snapshot(args) -> int:
     outcome = build(project)
     write_snapshot(project, outcome["results"])
     print(f"wrote {SNAPSHOT} ({len(outcome['results'])} results); commit it", file=sys.stderr)
-    return 0
-
-
-def cmd_bench(args) -> int:
-    from evidence.bench import run_bench
-
-    only = set(args.only.replace(",", "")) if args.only else None
-    root = _project(args).root
-    run_bench(root, quick=args.quick, only=only, report_path=args.report, keep=args.keep)
     return 0
 
 
@@ -164,28 +154,6 @@ def parser() -> argparse.ArgumentParser:
     )
     common(sn, data=False)
     sn.set_defaults(func=cmd_snapshot)
-
-    bn = sub.add_parser(
-        "bench",
-        help="time builds against mkdocs-jupyter and bare MkDocs; write bench-report.json",
-        description="Benchmark (issue 9), on a temporary copy of the project: (a) a cold build "
-        "against the same analyses executed by mkdocs-jupyter, (b) a rebuild with nothing "
-        "changed against a bare mkdocs build of build/docs, (c) a rebuild after one table "
-        "changed (which analyses ran), (d) the national edition and a generated stress project "
-        "with ten times the analyses (cold, warm, peak memory). Prints a table of the figures "
-        "and targets and writes a JSON report. mkdocs-jupyter is installed only into "
-        ".cache/bench/venv. Takes about 15 minutes (--quick: about 5).",
-    )
-    bn.add_argument(
-        "--project",
-        default=argparse.SUPPRESS,
-        help="project folder (default: the one holding mkdocs.yml)",
-    )
-    bn.add_argument("--quick", action="store_true", help="fewer repetitions (noisier figures)")
-    bn.add_argument("--only", metavar="abcd", help="measure only these, e.g. --only ab")
-    bn.add_argument("--report", type=Path, help="JSON report (default: bench-report.json)")
-    bn.add_argument("--keep", action="store_true", help="keep the temporary copies and logs")
-    bn.set_defaults(func=cmd_bench)
 
     v = sub.add_parser(
         "verify",
