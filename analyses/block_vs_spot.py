@@ -265,16 +265,21 @@ publish(
 bars = tornado.melt(
     id_vars="Parameter", value_vars=["At low end", "At high end"], var_name="End", value_name="PV"
 )
-alt.Chart(
-    bars, title="Present value of the saving with one parameter at each end"
-).mark_bar().encode(
-    y=alt.Y("Parameter:N", sort=list(tornado["Parameter"]), title=None),
-    x=alt.X("PV:Q", title="Present value over the term, £ (2023 prices)"),
-    color=alt.Color("End:N", title="Parameter at"),
+bars["Central"] = base_pv  # each bar runs from the all-central value to that end's value
+alt.Chart(bars, title="Present value of the saving with one parameter at each end").mark_bar(
+    opacity=0.85
+).encode(
+    y=alt.Y(
+        "Parameter:N", sort=list(tornado["Parameter"]), title=None, axis=alt.Axis(labelLimit=200)
+    ),
+    x=alt.X("PV:Q", title="Present value over the term, £ (2023 prices)", stack=None),
+    x2="Central:Q",
+    color=alt.Color("End:N", title="Parameter at", legend=alt.Legend(orient="bottom")),
     tooltip=["Parameter", "End", alt.Tooltip("PV:Q", format=",.0f")],
 ).properties(
     width=480,
     height=22 * len(tornado),
+    padding={"left": 30, "top": 5, "right": 5, "bottom": 5},
     description=(
         "Tornado chart: the present value of the block's saving when each parameter is set to "
         f"the low and the high end of its range. The largest swing comes from "
