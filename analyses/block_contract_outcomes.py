@@ -687,7 +687,7 @@ if shares:
 # {{ "decides" if value("block_contract_outcomes.placed_outside.treated") == 1 else "decide" }}
 # the estimates. The share placed outside changed by
 # {{ result("block_contract_outcomes.placed_outside.estimate") }} against the controls (95%
-# placebo interval {{ result("block_contract_outcomes.placed_outside.interval_low") }} to
+# placebo interval {{ number("block_contract_outcomes.placed_outside.interval_low") }} to
 # {{ result("block_contract_outcomes.placed_outside.interval_high") }}, permutation p
 # {{ result("block_contract_outcomes.placed_outside.p_value") }}); the share of children looked
 # after in homes by {{ result("block_contract_outcomes.in_homes.estimate") }} (p
@@ -695,9 +695,9 @@ if shares:
 # {{ result("block_contract_outcomes.spend_per_child.estimate") }} (p
 # {{ result("block_contract_outcomes.spend_per_child.p_value") }}){% if
 # value("block_contract_outcomes.spend_per_child.estimate") > 0 %}, a rise, not a saving{% endif
-# %}, across a gap of years with no spending figures. Paying for block beds whether or not they
-# are filled raises spending per child placed, so a rise is what a block contract can do to this
-# measure in the short run.
+# %}, measured across a gap of years with no spending figures. An estimate resting on so few
+# authorities and such a gap says nothing about what the contract itself did to spending: prices,
+# the children placed and the authority's other services changed over the same years.
 #
 # {% if value("block_contract_outcomes.spend_per_child.mde") / 100 >
 # value("block_contract_outcomes.claimed_saving") %}**In plain words: this evidence cannot show

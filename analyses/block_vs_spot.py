@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from evidence import load, publish, show
 from evidence import models as m
+from evidence.formatting import shown_with_unit
 
 a = m.Assumptions(load("assumptions"))
 correlations = load("assumption_correlations")
@@ -153,10 +154,10 @@ show(affordable, caption="Affordable empty weeks per change of child, at break-e
 # spot prices grow in real terms, the block price moves with its indexation clause, and the
 # present value uses the Green Book's 3.5 % real discount rate [@hmt2025greenbookdiscounting].
 # The block saves money with probability {{ result("block_vs_spot.p_saving") }}. Its yearly
-# saving in a settled year lies between {{ result("block_vs_spot.yearly_saving_p10") }} (P10, a
+# saving in a settled year lies between {{ number("block_vs_spot.yearly_saving_p10") }} (P10, a
 # loss where negative) and {{ result("block_vs_spot.yearly_saving_p90") }} (P90), median
 # {{ result("block_vs_spot.yearly_saving_p50") }}; over the term, in present value, between
-# {{ result("block_vs_spot.pv_saving_p10") }} and {{ result("block_vs_spot.pv_saving_p90") }}.
+# {{ number("block_vs_spot.pv_saving_p10") }} and {{ result("block_vs_spot.pv_saving_p90") }}.
 
 # %%
 names = {
@@ -284,7 +285,7 @@ alt.Chart(bars, title="Present value of the saving with one parameter at each en
         "Tornado chart: the present value of the block's saving when each parameter is set to "
         f"the low and the high end of its range. The largest swing comes from "
         f"{tornado.loc[0, 'Parameter']}; with every parameter central the present value is about "
-        f"£{m.round_money(base_pv, TOTAL):,.0f}."
+        f"{shown_with_unit(base_pv, TOTAL)}."
     ),
 )
 
@@ -295,7 +296,7 @@ alt.Chart(bars, title="Present value of the saving with one parameter at each en
 # price. For Nottinghamshire (E10000024), demand is the share of its own children in children's
 # homes whose needs and location fit one block. The DfE category "secure homes and children's
 # homes" includes secure homes, so the count overstates the children a block could serve
-# [@dfe2025cla]. At {{ result("block_vs_spot.notts_children_in_homes") }} children in
+# [@dfe2025cla]. At {{ result("block_vs_spot.notts_children_in_homes") }} in
 # {{ result("block_vs_spot.notts_year") }}, the model recommends
 # {{ result("block_vs_spot.recommended_beds") }} at the median observed block price and
 # {{ result("block_vs_spot.recommended_beds_at_lowest_price") }} at the lowest: even a bed that is

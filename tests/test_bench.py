@@ -25,7 +25,7 @@ def test_bench_help_works(capsys):
 
 def test_bench_refuses_an_unknown_measure(capsys):
     assert bench_main(["--only", "az"]) == 2
-    assert "--only takes letters of ankbcd, not z" in capsys.readouterr().err
+    assert "--only takes letters of ankbcmd, not z" in capsys.readouterr().err
 
 
 def test_evidence_has_no_bench_command(capsys):
@@ -167,3 +167,44 @@ def test_an_edited_page_or_no_cache_means_a_full_build(mini, capsys):
     assert "One more line." in (mini / "site" / "index.html").read_text()
     status, err = evidence(mini, "build", "--no-cache", capsys=capsys)
     assert status == 0 and "site/ was up to date" not in err and "  run " in err
+
+
+def test_analysis_row_reads_the_draws_the_run_printed_and_fails_on_too_few(tmp_path):
+    from benchmark.analyses import _draws, analysis_table_rows, row_verdict
+
+    log = tmp_path / "run.log"
+    log.write_text('{\n "m.draws": {"unit": "draws", "value": 10000}\n}\n  done  analyses/m.py\n')
+    assert _draws(str(log), "m.draws") == 10000
+    assert _draws(str(log), "m.other") is None
+    assert row_verdict(1.5, 10000, 10000, 3.0) == "pass"
+    assert row_verdict(3.5, 10000, 10000, 3.0) == "FAIL"  # too slow
+    assert row_verdict(1.5, 9999, 10000, 3.0) == "FAIL"  # too few draws
+    assert row_verdict(1.5, None, 10000, 3.0) == "FAIL"  # the run printed no count
+    row = {
+        "seconds_median": 1.52,
+        "cpu_seconds_median": 1.4,
+        "limit_s": 3.0,
+        "draws": 10000,
+        "fewest_draws": 10000,
+        "verdict": "pass",
+    }
+    (line,) = analysis_table_rows({"m": {"block_vs_spot": row}})
+    assert line == (
+        "(m) block_vs_spot on its own",
+        "1.5 s (processor 1.4 s), 10,000 draws",
+        "≤ 3 s, ≥ 10,000 draws",
+        "pass",
+    )
+
+
+def test_baseline_lock_holds_every_dependency_of_the_project():
+    """The baseline runs our analyses, so it needs every package they import (statsmodels was
+    once missing and the cold baseline failed in the outcomes notebook)."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    deps = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    wanted = {re.split(r"[<>=!~\[ ]", d, maxsplit=1)[0].lower().replace("_", "-") for d in deps}
+    lock = baseline.LOCK.read_text()
+    pinned = {n.lower().replace("_", "-") for n in re.findall(r"^([A-Za-z0-9_.-]+)==", lock, re.M)}
+    assert wanted <= pinned, f"not in {baseline.LOCK.name}: {sorted(wanted - pinned)}"

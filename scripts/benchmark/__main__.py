@@ -8,7 +8,7 @@ from pathlib import Path
 
 from evidence.errors import EvidenceError
 
-MEASURES = "ankbcd"
+MEASURES = "ankbcmd"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -24,7 +24,8 @@ def parser() -> argparse.ArgumentParser:
         default=MEASURES,
         help=f"measures to run, any of {MEASURES} (default: all): a cold against mkdocs-jupyter, "
         "n no-change rebuild against its cached rebuild, k data-change correctness, b no-change "
-        "against bare mkdocs, c one table changed, d national edition and stress project",
+        "against bare mkdocs, c one table changed, m each model analysis on its own (time and "
+        "draws), d national edition and stress project",
     )
     p.add_argument("--report", type=Path, help="JSON report (default: bench-report.json)")
     p.add_argument("--keep", action="store_true", help="keep the temporary copies and logs")

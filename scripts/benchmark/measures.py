@@ -18,6 +18,7 @@ from pathlib import Path
 from evidence.errors import EvidenceError
 
 from . import baseline
+from .analyses import analysis_rows
 from .projects import (
     NATIONAL_ANALYSIS,
     STRESS_FACTOR,
@@ -336,7 +337,7 @@ def run_bench(
     keep: bool = False,
 ) -> dict:
     root = root.resolve()
-    only = only or set("ankbcd")
+    only = only or set("ankbcmd")
     slow = (1, 0) if quick else (3, 1)  # (counted runs, warm-ups)
     fast = (3, 1) if quick else (5, 1)
     report: dict = {
@@ -394,6 +395,8 @@ def run_bench(
             measures["b"] = bare_mkdocs(bench, *fast)
         if "c" in only:
             measures["c"] = one_table(bench, *fast)
+        if "m" in only:
+            measures["m"] = analysis_rows(bench, *fast)
         if "d" in only:
             measures["d"] = _scale_rows(bench, slow, fast[0])
     finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .analyses import analysis_table_rows
+
 GIB = 1024**3
 TARGETS = {
     "a_cold_ratio": ("≤", 0.5),
@@ -86,6 +88,7 @@ def format_table(report: dict) -> str:
                 c["verdict"],
             )
         )
+    rows.extend(analysis_table_rows(m))
     for key, title in (("national", "national edition"), ("stress", "stress project")):
         d = m.get("d", {}).get(key)
         if not d:

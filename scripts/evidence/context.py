@@ -129,8 +129,9 @@ class BuildContext:
             raise EvidenceError(f"no result named {name!r}")
         return self.results[name].value
 
-    def result_html(self, name: str, page: str) -> str:
-        """A result as a reader sees it, linked to its provenance on the Results page."""
+    def result_html(self, name: str, page: str, with_unit: bool = True) -> str:
+        """A result as a reader sees it, linked to its provenance on the Results page;
+        `number("x")` in a page is the same without the unit, for the first end of a range."""
         if name not in self.results:
             raise EvidenceError(f"no result named {name!r} (published results: see results.md)")
         r = self.results[name]
@@ -138,7 +139,7 @@ class BuildContext:
         title = html.escape(r.description, quote=True)
         return (
             f'<a class="result" data-result="{html.escape(name, quote=True)}" href="{href}" '
-            f'title="{title}">{html.escape(shown_with_unit(r.value, r.unit))}</a>'
+            f'title="{title}">{html.escape(shown_with_unit(r.value, r.unit, with_unit))}</a>'
         )
 
     def source_link(self, where: str, line: int | None = None) -> str:
@@ -153,6 +154,7 @@ class BuildContext:
 
         env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
         env.globals["result"] = lambda name: self.result_html(name, page)
+        env.globals["number"] = lambda name: self.result_html(name, page, with_unit=False)
         env.globals["value"] = self.value
         env.globals["site"] = site_facts(self.config, self.facts)
         try:

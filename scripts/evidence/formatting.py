@@ -25,6 +25,8 @@ def format_number(value, unit: str = "") -> str:
         return f"{value * 100:,.1f}%".replace(".0%", "%")
     if unit == "percent":
         return f"{value:,.1f}%".replace(".0%", "%")
+    if unit == "percentage points":  # shares published to whole or tenths of a per cent
+        return f"{value:,.1f}"
     if unit.startswith("GBP") and "prices" in unit:  # a modelled figure: round to its support
         value = models.round_money(value, unit)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
@@ -38,16 +40,17 @@ def format_number(value, unit: str = "") -> str:
 
 def unit_suffix(unit: str) -> str:
     """What follows a formatted number: 'GBP per week' -> 'per week'; 'share of beds' -> ''."""
-    if not unit or unit.startswith("share") or unit == "percent":
+    if not unit or unit.startswith("share") or unit in ("percent", "year"):
         return ""
     if unit.startswith("GBP"):
         return unit[3:].strip()
     return unit
 
 
-def shown_with_unit(value, unit: str) -> str:
-    """A result as a reader sees it: the formatted number and what follows it."""
-    suffix = "" if isinstance(value, str) else unit_suffix(unit)
+def shown_with_unit(value, unit: str, with_unit: bool = True) -> str:
+    """A result as a reader sees it: the formatted number and (unless the sentence says it once
+    for a range, `with_unit=False`) what follows it."""
+    suffix = "" if isinstance(value, str) or not with_unit else unit_suffix(unit)
     return f"{format_number(value, unit)} {suffix}".strip()
 
 

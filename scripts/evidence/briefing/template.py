@@ -174,6 +174,7 @@ class Briefing:
 
         env.globals.update(
             result=result,
+            number=lambda name: self.ctx.result_html(name, PAGE, with_unit=False),
             value=self.ctx.value,
             arrangement=self.arrangement,
             arrangements=self.arrangements,
