@@ -113,3 +113,21 @@ def test_a_changed_helper_module_invalidates_the_cache(tmp_path, monkeypatch):
     before = run.code_hash(["helper.py"])
     (tmp_path / "helper.py").write_text("X = 2\n")
     assert run.code_hash(["helper.py"]) != before
+
+
+def test_data_blocks_skip_markdown_and_come_back_intact():
+    """Tables and chart tab sets bypass Markdown and the search index; every byte returns."""
+    from evidence.errors import EvidenceError
+    from evidence.stash import restore, stash
+
+    table = '<div class="evidence-table"><table><tr><td>*not emphasis*</td></tr>\n</table></div>'
+    page = f"# T\n\nSome *prose*.\n\n{table}\n<p>download</p>\n\n```\n{table}\n```\n\nEnd.\n"
+    text, held = stash(page)
+    assert held == [f"{table}\n<p>download</p>"]  # the block runs to the blank line
+    assert "*not emphasis*" not in text.split("```")[0]  # gone from what Markdown reads
+    assert text.count(table) == 1  # the copy inside fenced code is text and stays
+    assert restore(text, held, "t.md") == page
+    glued = "Text right above.\n" + table + "\n"  # not a block of its own: left to Markdown
+    assert stash(glued) == (glued, [])
+    with pytest.raises(EvidenceError, match="did not come through MkDocs intact"):
+        restore("<p>nothing</p>", held, "t.md")

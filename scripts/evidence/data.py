@@ -71,6 +71,7 @@ class DataPackage:
         self.dir = Path(data_dir).resolve()
         self.descriptor_path = self.dir / DESCRIPTOR
         self._validated: dict[str, str] = {}  # table -> sha256 of the bytes that passed
+        self._frictionless = None  # the frictionless Package, made on first validation
 
     @cached_property
     def descriptor(self) -> dict:
@@ -352,20 +353,22 @@ def _check_header(text: str, expected: list[str], where: str) -> None:
 
 
 def _check_schema(package: DataPackage, name: str, where: str) -> None:
-    from frictionless import Package, system
-
-    resources = []
-    for res in package.descriptor["resources"]:
-        res = dict(res)
-        res.setdefault("encoding", "utf-8-sig")
-        res.setdefault("format", "csv")
-        resources.append(res)
-    from frictionless import FrictionlessException
+    from frictionless import FrictionlessException, Package, system
 
     try:
         with system.use_context(trusted=True):
-            # the whole package, so foreign keys to other tables can be checked
-            frictionless_package = Package({"resources": resources}, basepath=str(package.dir))
+            # the whole package, so foreign keys to other tables can be checked; made once per
+            # descriptor (parsing it for every table cost a third of a build's validation time)
+            frictionless_package = package._frictionless
+            if frictionless_package is None:
+                resources = []
+                for res in package.descriptor["resources"]:
+                    res = dict(res)
+                    res.setdefault("encoding", "utf-8-sig")
+                    res.setdefault("format", "csv")
+                    resources.append(res)
+                frictionless_package = Package({"resources": resources}, basepath=str(package.dir))
+                package._frictionless = frictionless_package
             report = frictionless_package.get_resource(name).validate(limit_errors=1)
     except FrictionlessException as exc:
         raise EvidenceError(

@@ -40,6 +40,9 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, epoch: str) 
         config = load_config(
             config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir)
         )
+        from evidence.stash import StashPlugin
+
+        config.plugins["evidence-stash"] = StashPlugin()
         build(config)
     except MkDocsException as exc:
         message = f"MkDocs could not build the site: {exc}"
