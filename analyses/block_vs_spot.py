@@ -158,6 +158,9 @@ show(affordable, caption="Affordable empty weeks per change of child, at break-e
 # loss where negative) and {{ result("block_vs_spot.yearly_saving_p90") }} (P90), median
 # {{ result("block_vs_spot.yearly_saving_p50") }}; over the term, in present value, between
 # {{ number("block_vs_spot.pv_saving_p10") }} and {{ result("block_vs_spot.pv_saving_p90") }}.
+# These figures price the block at the prices councils have agreed; the
+# [contract-length page](contract_length.md) asks what a provider's lowest price for each term
+# would give, and says why its answer is more favourable.
 
 # %%
 names = {

@@ -182,6 +182,19 @@ publish(
 # {{ result("contract_length.best_p_saving") }} that it saves money at all. A long term helps
 # only by holding a fixed real price while spot prices rise; an exit clause cuts the worst
 # losses but lets the provider leave as soon as spot prices pull ahead.
+#
+# **How this page and the block-or-spot page fit together.** Both read the same assumptions
+# and the same arrangement rows, but they price the block differently. The
+# [block-or-spot page](block_vs_spot.md) uses what councils have agreed to pay: the median of
+# the observed block prices, {{ result("block_vs_spot.observed_block_price_median") }} (mostly
+# contract maxima), for the 2014 briefing's seven years; there a block saves money with
+# probability {{ result("block_vs_spot.p_saving") }}. This page uses the lowest price a provider
+# could accept for each term, built up from its costs, for example
+# {{ result("contract_length.price_ten_years") }} for ten years without an exit clause, below
+# most observed prices. Its more favourable chance of a saving therefore rests on the provider
+# pricing at cost plus the block margin, which is this model's own assumption, not a price any
+# council has been offered. Read the block-or-spot figure as the case for prices like those
+# paid so far, and this page's as the case for a keenly priced tender.
 
 # %%
 names = {

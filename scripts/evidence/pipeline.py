@@ -11,7 +11,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from evidence import render, uptodate
+from evidence import launch, render, uptodate
 from evidence.briefing import check_template, has_briefing
 from evidence.cite import Bibliography, check_keys
 from evidence.config import BuildFacts, SiteConfig
@@ -20,7 +20,7 @@ from evidence.data import DataPackage
 from evidence.errors import EvidenceError
 from evidence.project import Project, read_text
 from evidence.record import AnalysisRecord, Chart, Table, Text
-from evidence.run import DEFAULT_TIMEOUT, read_cells, run_analyses
+from evidence.run import DEFAULT_TIMEOUT, child_env, read_cells, run_analyses
 from evidence.site import mkdocs_build, swap_into_place
 
 SNAPSHOT = "analyses/results.snapshot.json"
@@ -95,13 +95,17 @@ def build(
         if stamp is not None:
             return _unchanged(project, stamp, started)
         config = SiteConfig.load(project.root / "mkdocs.yml")
-        log(f"checking data ({project.rel(project.data_dir)}) and references …")
-        package, bib = check(project)
-        scripts = project.analyses()
-        log(f"running {len(scripts)} analyses …")
-        outcomes = run_analyses(
-            project, package, scripts, use_cache=use_cache, jobs=jobs, timeout=timeout, log=log
-        )
+        launch.start(child_env())  # its imports run while the data are checked
+        try:
+            log(f"checking data ({project.rel(project.data_dir)}) and references …")
+            package, bib = check(project)
+            scripts = project.analyses()
+            log(f"running {len(scripts)} analyses …")
+            outcomes = run_analyses(
+                project, package, scripts, use_cache=use_cache, jobs=jobs, timeout=timeout, log=log
+            )
+        finally:
+            launch.stop()
         records = {o.name: AnalysisRecord.from_json(o.name, o.record) for o in outcomes}
 
         # Everything new goes into temporary folders beside the targets (same filesystem, so the

@@ -1,7 +1,8 @@
 """Stage 2, run: execute each analysis as plain Python in a fresh process, cell by cell.
 
 The parent (``run_analyses``) decides from content hashes which analyses must run, runs those in
-parallel child processes (``python -m evidence.run``), and caches what they produced. A child
+parallel child processes (forked by ``launch``, else ``python -m evidence.run``), and caches
+what they produced. A child
 reads the cells with jupytext, executes them in one namespace, and writes a JSON record of every
 cell's Markdown, printed output, tables, charts and published results (``record`` documents it).
 Over 400 lines: both sides share the record they exchange and the cache that keeps it.
@@ -24,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from evidence import api
+from evidence import api, launch
 from evidence.errors import EvidenceError
 from evidence.project import Project, read_text, sha256_bytes, sha256_file
 
@@ -327,14 +328,12 @@ _children_lock = threading.Lock()
 _stopping = threading.Event()  # set when the build is interrupted: start nothing new
 
 
-def _run_tracked(cmd, *, cwd, env, timeout) -> subprocess.CompletedProcess:
+def _run_tracked(argv, *, cwd, env, timeout) -> subprocess.CompletedProcess:
     """subprocess.run, but the process is registered so an interrupted build can stop it."""
     with _children_lock:
         if _stopping.is_set():
             raise EvidenceError("the build was interrupted")
-        proc = subprocess.Popen(
-            cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        proc = launch.popen(argv, cwd=cwd, env=env)
         _children.add(proc)
     try:
         stdout, stderr = proc.communicate(timeout=timeout)
@@ -345,7 +344,7 @@ def _run_tracked(cmd, *, cwd, env, timeout) -> subprocess.CompletedProcess:
     finally:
         with _children_lock:
             _children.discard(proc)
-    return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+    return subprocess.CompletedProcess(argv, proc.returncode, stdout, stderr)
 
 
 def stop_children() -> None:
@@ -357,18 +356,20 @@ def stop_children() -> None:
                 proc.kill()
 
 
+def child_env() -> dict:
+    """The environment every analysis process starts from (and the launcher, see launch.py)."""
+    return dict(os.environ) | {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+
+
 def run_child(project: Project, package, script: Path, timeout: float) -> dict:
     validated = {name: digest for name, digest in package._validated.items()}
-    env = dict(os.environ)
+    env = child_env()
     env[api.DATA_ENV] = str(package.dir)
     env[api.VALIDATED_ENV] = json.dumps(validated)
-    env["PYTHONHASHSEED"] = "0"
-    env["MPLBACKEND"] = "Agg"
     with tempfile.TemporaryDirectory(prefix="evidence-run-") as tmp:
         out = Path(tmp) / "record.json"
-        cmd = [sys.executable, "-m", "evidence.run", str(script), str(out)]
         try:
-            proc = _run_tracked(cmd, cwd=project.root, env=env, timeout=timeout)
+            proc = _run_tracked([str(script), str(out)], cwd=project.root, env=env, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise EvidenceError(
                 f"did not finish within {timeout:g} s (the per-analysis time limit; "
