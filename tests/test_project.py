@@ -132,6 +132,7 @@ def test_no_sentence_says_every_source_can_be_checked():
 def test_the_2014_briefing_is_said_to_have_no_public_copy_where_it_is_the_only_source():
     entry = Bibliography(ROOT / "references").entries["nottscc2014membersbriefing"]
     assert not getattr(entry, "url", None)
+    assert "no public copy" in entry.fields["note"].lower()  # the reference list says so too
     for path in ["docs/index.md", "docs/briefing/briefing.md", "analyses/comparison.py"]:
         text = " ".join((ROOT / path).read_text(encoding="utf-8").split())
         assert "no public copy" in text, path
