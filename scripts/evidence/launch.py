@@ -9,99 +9,21 @@ working directory, and what it imports from our package is recorded by the child
 before (the launcher imports only the runner, which every child loads anyway), so the cache key
 is unchanged. Where fork is missing, or ``EVIDENCE_FORK=0``, analyses start the old way.
 
-The launcher speaks one JSON object per line: requests on its stdin ``{"id", "argv", "cwd",
-"env", "stdout", "stderr"}``, answers on its stdout ``{"id", "pid"}`` when a child starts and
-``{"id", "exit"}`` when it ends."""
+The launcher itself is ``evidence.launcher``. It speaks one JSON object per line: requests on
+its stdin ``{"id", "argv", "cwd", "env", "stdout", "stderr"}``, answers on its stdout
+``{"id", "pid"}`` when a child starts and ``{"id", "exit"}`` when it ends."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
-import select
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 from pathlib import Path
-
-PRELOAD = ("numpy", "pandas", "altair")
-
-
-# ---- the launcher process -------------------------------------------------------------------
-
-
-def _child(request: dict) -> None:
-    """In the fork: become the analysis process; never returns."""
-    code = 1
-    try:
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
-        for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
-            os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        from evidence import run
-
-        sys.argv = ["evidence.run", *request["argv"]]
-        code = run.child_main(*request["argv"])
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    except BaseException:
-        import traceback
-
-        traceback.print_exc()
-    finally:
-        with contextlib.suppress(Exception):
-            sys.stdout.flush()
-            sys.stderr.flush()
-        os._exit(code)
-
-
-def serve() -> None:
-    for name in PRELOAD:
-        with contextlib.suppress(ImportError):
-            __import__(name)
-    import evidence.run  # noqa: F401  (every child loads it; so its modules are the same)
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops the launcher itself
-    children: dict[int, int] = {}
-    pending = b""
-
-    def answer(message: dict) -> None:
-        os.write(1, (json.dumps(message) + "\n").encode())
-
-    while True:
-        ready, _, _ = select.select([0], [], [], 0.05)
-        while children:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            answer({"id": children.pop(pid), "exit": os.waitstatus_to_exitcode(status)})
-        if not ready:
-            continue
-        chunk = os.read(0, 65536)
-        if not chunk:  # the build has gone: so do its analyses
-            for pid in children:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-            return
-        pending += chunk
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            request = json.loads(line)
-            pid = os.fork()
-            if pid == 0:
-                _child(request)
-            children[pid] = request["id"]
-            answer({"id": request["id"], "pid": pid})
-
 
 # ---- the build's side -----------------------------------------------------------------------
 
@@ -142,7 +64,7 @@ class ForkedProcess:
 class Launcher:
     def __init__(self, env: dict):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "evidence.launch"],
+            [sys.executable, "-m", "evidence.launcher"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -237,7 +159,3 @@ def popen(argv: list[str], *, cwd: Path, env: dict):
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-if __name__ == "__main__":
-    serve()

@@ -38,7 +38,9 @@ def package_modules() -> list[str]:
     analysis imported from the package, directly or not), relative to the package: the code
     part of the analysis's cache key."""
     files = {"run.py"}  # the runner itself runs as __main__
-    for module in list(sys.modules.values()):
+    for name, module in list(sys.modules.items()):
+        if name == "__main__":  # run.py itself, or the launcher a forked child came from
+            continue
         path = getattr(module, "__file__", None)
         if path and Path(path).resolve().is_relative_to(PACKAGE):
             files.add(Path(path).resolve().relative_to(PACKAGE).as_posix())
