@@ -38,6 +38,15 @@ def format_number(value, unit: str = "") -> str:
     return text
 
 
+def money_millions(value) -> str:
+    """A large sum of money as members read it: £75.1 million, never to the pound."""
+    if value is None:
+        return ""
+    millions = float(value) / 1e6
+    sign = "-" if millions < 0 else ""
+    return f"{sign}£{abs(millions):,.1f} million"
+
+
 def unit_suffix(unit: str) -> str:
     """What follows a formatted number: 'GBP per week' -> 'per week'; 'share of beds' -> ''."""
     if not unit or unit.startswith("share") or unit in ("percent", "year"):

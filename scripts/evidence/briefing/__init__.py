@@ -21,7 +21,13 @@ same bytes for the same inputs), the fidelity map against the 2014 paragraphs
 (``docs/briefing/fidelity.yaml`` → ``briefing/fidelity/``), and the what-changed page
 (``briefing/changes/``) comparing this build with the previous one.
 
-Modules: ``template`` (reading and rendering the template), ``pages`` (briefing and fidelity
+Beside the paragraphs, ``docs/briefing/decision.yaml`` holds the key figures, the options
+appraisal and the risk register (``tables``), placed with ``{{ block("options") }}``; charts
+come from ``figures``, the authority's own figures from ``local``. ``briefing_for(ctx, code)``
+renders the same template for any authority (``evidence build --briefing-for``).
+
+Modules: ``template`` (reading and rendering the template), ``local`` (one authority's figures),
+``tables`` (key figures, options, risks), ``figures`` (charts), ``pages`` (briefing and fidelity
 pages), ``changes`` (what changed), ``word`` (the Word document), ``text`` (plain text).
 """
 
@@ -32,7 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evidence.briefing.changes import build_state, changes_page, summarise_changes
+from evidence.briefing.figures import homes_chart, saving_chart
 from evidence.briefing.pages import briefing_page, fidelity_page
+from evidence.briefing.tables import has_tables, render_tables
 from evidence.briefing.template import (
     DOCX,
     STATE,
@@ -46,7 +54,7 @@ from evidence.briefing.word import docx_bytes
 from evidence.cite import check_keys
 from evidence.context import BuildContext, Page
 
-__all__ = ["Briefed", "check_template", "has_briefing", "plain_text", "produce", "sentences"]
+__all__ = ["Briefed", "briefing_for", "check_template", "has_briefing", "plain_text", "produce", "sentences"]
 
 
 @dataclass
@@ -59,12 +67,31 @@ class Briefed:
     summary: str | None = None
 
 
+def blocks_for(b: Briefing) -> dict:
+    """The tables and charts the template places with {{ block("name") }}."""
+    out: dict = dict(render_tables(b, b.render_cell)) if has_tables(b.project) else {}
+    out["chart-homes"] = homes_chart(b.local) if b.has_authorities else None
+    out["chart-saving"] = saving_chart(b.ctx.results)
+    return out
+
+
+def briefing_for(ctx: BuildContext, code: str) -> Page:
+    """The briefing page and Word document for one authority, by ONS code."""
+    b = Briefing(ctx, code)
+    meta, paragraphs = b.render()
+    blocks = blocks_for(b)
+    page = briefing_page(b, meta, paragraphs, blocks)
+    page.files[b.docx] = docx_bytes(b, meta, paragraphs, blocks)
+    return page
+
+
 def produce(ctx: BuildContext, previous_build: Path) -> Briefed:
     """The briefing, fidelity and what-changed pages and the Word document."""
     b = Briefing(ctx)
     meta, paragraphs = b.render()
-    page = briefing_page(b, meta, paragraphs)
-    page.files[DOCX] = docx_bytes(b, meta, paragraphs)
+    blocks = blocks_for(b)
+    page = briefing_page(b, meta, paragraphs, blocks)
+    page.files[DOCX] = docx_bytes(b, meta, paragraphs, blocks)
     fidelity = fidelity_page(b, paragraphs)
 
     state = build_state(b, paragraphs)

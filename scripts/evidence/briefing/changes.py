@@ -20,7 +20,7 @@ def build_state(b: Briefing, paragraphs: list[Paragraph]) -> dict:
     }
     arrangements = {}
     if b.package is not None and "arrangements" in b.package.table_names():
-        for row in b._table("arrangements"):
+        for row in b.table("arrangements"):
             arrangements[row["id"]] = {k: _jsonable(v) for k, v in row.items()}
     paras = {
         p.key: {"number": p.number, "text": p.text, "results": p.results}

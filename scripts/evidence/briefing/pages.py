@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 
 import yaml
 
 from evidence.briefing.template import (
     CHANGES_PAGE,
-    DOCX,
     FIDELITY,
     FIDELITY_PAGE,
     PAGE,
@@ -23,9 +23,17 @@ from evidence.context import Page
 from evidence.errors import EvidenceError
 
 
-def briefing_page(b: Briefing, meta: dict, paragraphs: list[Paragraph]) -> Page:
+def briefing_page(b: Briefing, meta: dict, paragraphs: list[Paragraph], blocks: dict) -> Page:
     ctx = b.ctx
-    title = meta.get("title", "Members' briefing")
+    title = briefing_title(b, meta)
+    here = b.page
+    area = b.area_name() + " · " if b.area_name() else ""
+    links = [f'<a href="{ctx.link(here, b.docx)}" download>Download as a Word document</a>']
+    links.append(f'<a href="{ctx.link(here, FIDELITY_PAGE)}">How it maps to the 2014 briefing</a>')
+    if b.is_home:
+        links.append(f'<a href="{ctx.link(here, CHANGES_PAGE)}">What changed</a>')
+    else:
+        links.append(f'<a href="{ctx.link(here, PAGE)}">The {b.authority(b.home)} edition</a>')
     lines = [
         "---",
         f"title: {json.dumps(title)}",
@@ -35,20 +43,30 @@ def briefing_page(b: Briefing, meta: dict, paragraphs: list[Paragraph]) -> Page:
         "",
         '<p class="briefing-meta">'
         f"{html.escape(meta.get('kind', 'Members’ briefing'))} · "
-        f"{b.date.strftime('%B %Y')}"
-        '<span class="briefing-links"> · '
-        f'<a href="{ctx.link(PAGE, DOCX)}" download>Download as a Word document</a> · '
-        f'<a href="{ctx.link(PAGE, FIDELITY_PAGE)}">How it maps to the 2014 briefing</a> · '
-        f'<a href="{ctx.link(PAGE, CHANGES_PAGE)}">What changed</a></span></p>',
+        f"{html.escape(area)}{b.date.strftime('%B %Y')}"
+        f'<span class="briefing-links"> · {" · ".join(links)}</span></p>',
         "",
     ]
     cited: list[str] = []
+    files: dict[str, bytes] = {}
     section = None
     for p in paragraphs:
         if p.section != section:
             section = p.section
             if section:
                 lines += [f"## {section}", ""]
+        if p.block is not None:
+            block = blocks.get(p.block)
+            if block is None:
+                continue  # a chart with no data for this authority
+            if hasattr(block, "spec"):
+                lines += chart_html(b, block, files)
+            else:
+                lines += [block.html(), ""]
+                for row in block.rows:
+                    cited += re.findall(r'href="#ref-([^"]+)"', " ".join(row))
+                cited += re.findall(r'href="#ref-([^"]+)"', block.note)
+            continue
         cited += re.findall(r'href="#ref-([^"]+)"', p.markdown)
         if p.number is None:
             lines += [p.markdown, ""]
@@ -62,20 +80,47 @@ def briefing_page(b: Briefing, meta: dict, paragraphs: list[Paragraph]) -> Page:
     supporting = meta.get("supporting") or []
     if supporting:
         formatted = ctx.bib.formatted()
-        refs = ctx.link(PAGE, "references.md")
+        refs = ctx.link(here, "references.md")
         lines += ["## Supporting documents", "", '<ul class="references">']
         for key in supporting:
             lines.append(f'<li>{formatted[key]} <a href="{refs}#ref-{key}">(details)</a></li>')
-            ctx.ledger.note(key, PAGE)
+            ctx.ledger.note(key, here)
         lines += ["</ul>", ""]
     lines += contact_block_html(b.config.get("contact") or {})
     if cited:
         lines += [
             "## References",
             "",
-            reference_list(cited, ctx.bib, ctx.link(PAGE, "references.md")),
+            reference_list(list(dict.fromkeys(cited)), ctx.bib, ctx.link(here, "references.md")),
         ]
-    return Page(PAGE, "\n".join(lines) + "\n", title)
+    return Page(here, "\n".join(lines) + "\n", title, files)
+
+
+def briefing_title(b: Briefing, meta: dict) -> str:
+    title = meta.get("title", "Members' briefing")
+    return title if b.is_home else f"{title}: {b.area_name()}"
+
+
+def chart_html(b: Briefing, chart, files: dict) -> list[str]:
+    """A chart as an image with its description, and its figures as a table beneath."""
+    folder = posixpath.dirname(b.page)
+    path = f"{folder}/chart-{chart.name}.svg"
+    files[path] = chart.svg
+    src = b.ctx.link(b.page, path)
+    alt = html.escape(chart.description, quote=True)
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in chart.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in chart.rows
+    )
+    return [
+        f'<figure class="briefing-chart"><img src="{src}" alt="{alt}">',
+        f"<figcaption>{html.escape(chart.description)}</figcaption></figure>",
+        "",
+        f"<details><summary>The figures in this chart</summary>"
+        f'<div class="evidence-table"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div></details>",
+        "",
+    ]
 
 
 def contact_block_html(contact: dict) -> list[str]:

@@ -1,6 +1,8 @@
 """The briefing template read and rendered: front matter, sections, numbered paragraphs (with
 results and citations filled in), and the data helpers the template calls (``arrangement``,
-``arrangements``, ``authority``, ``names``, ``count``)."""
+``arrangements``, ``authority``, ``names``, ``count``, ``market``, ``event``, ``local``, and
+``block`` for a table or chart). One template serves any authority: ``Briefing(ctx, code)``
+renders it for that authority, under ``briefing/<code>/`` unless it is the template's own."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import yaml
 from evidence.briefing.text import plain_text
 from evidence.context import BuildContext, template_line
 from evidence.errors import EvidenceError
+from evidence.formatting import money_millions
 
 TEMPLATE = Path("briefing") / "briefing.md"
 FIDELITY = Path("briefing") / "fidelity.yaml"
@@ -25,6 +28,8 @@ FIDELITY_PAGE = "briefing/fidelity.md"
 STATE = "state.json"  # in build/: what the next build compares itself with
 VERDICTS = ("supports", "qualifies", "contradicts", "unconfirmed", "procedural")
 PARA_START = re.compile(r"^\{#([a-z][a-z0-9-]*)\}\s*(.*)$")
+BLOCK = re.compile(r"^<!--block:([a-z-]+)-->$")
+HOME = "E10000024"  # the authority whose 2014 briefing the template regenerates, unless set
 
 
 @dataclass
@@ -35,6 +40,7 @@ class Paragraph:
     markdown: str  # with results and citations as inline HTML
     line: int  # line in the template
     results: list[str] = field(default_factory=list)
+    block: str | None = None  # a table or chart (tables.BLOCKS, figures) in place of text
 
     @property
     def text(self) -> str:
@@ -74,42 +80,100 @@ def split_front_matter(text: str, where: str) -> tuple[dict, str, int]:
 class Briefing:
     """Renders the briefing template with the build's results, data and bibliography."""
 
-    def __init__(self, ctx: BuildContext):
+    def __init__(self, ctx: BuildContext, code: str | None = None):
         self.ctx = ctx
         self.project = ctx.project
         self.package = ctx.package
         self.config = ctx.config.briefing
         self.date = ctx.facts.commit_day
         self.where = self.project.rel(template_path(self.project))
+        self.meta, self._body, self._first = split_front_matter(
+            template_path(self.project).read_text(encoding="utf-8"), self.where
+        )
+        self.home = str(self.meta.get("authority", HOME))
+        self.code = code or self.home
+        self.is_home = self.code == self.home
+        # the template's own authority keeps briefing/; any other goes beside it
+        self.page = PAGE if self.is_home else f"briefing/{self.code}/index.md"
+        self.docx = DOCX if self.is_home else f"briefing/{self.code}/briefing.docx"
         self._arrangements = None
         self._authorities = None
-        self.rows_page = (
-            "comparison.md"  # where arrangement rows are shown (front matter: rows_page)
-        )
+        self._tables: dict[str, list[dict]] = {}
+        self._local = None
+        self._env = None
+        # where arrangement rows are shown (front matter: rows_page)
+        self.rows_page = self.meta.get("rows_page", "comparison.md")
 
     # ---- data helpers, as the template sees them ----
 
-    def _table(self, name: str) -> list[dict]:
+    def table(self, name: str) -> list[dict]:
+        if name in self._tables:
+            return self._tables[name]
         if self.package is None or name not in self.package.table_names():
             raise EvidenceError(f"the briefing needs the {name!r} table, which the data lacks")
         frame = self.package.read(name)
         rows = []
         for record in frame.to_dict(orient="records"):
             rows.append({k: (None if _missing(v) else v) for k, v in record.items()})
+        self._tables[name] = rows
         return rows
+
+    @property
+    def local(self):
+        from evidence.briefing.local import LocalPicture
+
+        if self._local is None:
+            self._local = LocalPicture(self, self.code)
+        return self._local
+
+    @property
+    def has_authorities(self) -> bool:
+        return self.package is not None and "authorities" in self.package.table_names()
+
+    def area_name(self, code: str | None = None) -> str:
+        """The authority's name, or "" in a project without an authorities table."""
+        return self.authority(code or self.code) if self.has_authorities else ""
+
+    def market(self, name: str) -> str:
+        """A national figure from market_figures: shown as published, linked to the national
+        market page, with its citation."""
+        rows = {r["name"]: r for r in self.table("market_figures")}
+        if name not in rows:
+            near = difflib.get_close_matches(name, list(rows), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise EvidenceError(f"no market figure named {name!r}{hint}")
+        row = rows[name]
+        href = self.ctx.link(self.page, "market_context.md")
+        shown = market_shown(row["value"], str(row["unit"]))
+        title = html.escape(f"{row['description']} ({row['period']})", quote=True)
+        keys = "; ".join("@" + k.strip() for k in str(row["sources"]).split(";") if k.strip())
+        return f'<a class="result" href="{href}" title="{title}">{html.escape(shown)}</a> [{keys}]'
+
+    def event(self, ident: str):
+        """A row of policy_events (``.title``, ``.date``, ``.summary``, ``.cite``)."""
+        rows = {r["id"]: r for r in self.table("policy_events")}
+        if ident not in rows:
+            near = difflib.get_close_matches(ident, list(rows), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise EvidenceError(f"no policy event with id {ident!r}{hint}")
+        row = dict(rows[ident])
+        keys = "; ".join("@" + k.strip() for k in str(row["sources"]).split(";") if k.strip())
+        row["cite"] = f"[{keys}]"
+        row["link"] = self.ctx.link(self.page, "policy_timeline.md")
+        return _Row(row)
 
     def authority(self, code: str) -> str:
         if self._authorities is None:
-            self._authorities = {a["ons_code"]: a["name"] for a in self._table("authorities")}
+            self._authorities = {a["ons_code"]: a["name"] for a in self.table("authorities")}
         if code not in self._authorities:
             raise EvidenceError(f"no authority with ONS code {code!r} in the authorities table")
         return self._authorities[code]
 
     def _rows(self) -> dict[str, dict]:
         if self._arrangements is None:
-            comparison = self.ctx.link(PAGE, self.rows_page)
+            comparison = self.ctx.link(self.page, self.rows_page)
             self._arrangements = {}
-            for row in self._table("arrangements"):
+            for row in self.table("arrangements"):
                 row = dict(row)
                 row["grade"] = row.get("evidence_grade")
                 row["link"] = f"{comparison}#arrangement-{row['id']}"
@@ -141,7 +205,7 @@ class Briefing:
         return rows
 
     def count(self, items) -> str:
-        href = self.ctx.link(PAGE, self.rows_page)
+        href = self.ctx.link(self.page, self.rows_page)
         n = len(list(items))
         return f'<a class="result" href="{href}" title="count of rows in the comparison">{n}</a>'
 
@@ -155,43 +219,65 @@ class Briefing:
 
     # ---- rendering ----
 
-    def render(self) -> tuple[dict, list[Paragraph]]:
+    def environment(self):
         import jinja2
 
-        path = template_path(self.project)
-        meta, body, first = split_front_matter(path.read_text(encoding="utf-8"), self.where)
-        self.rows_page = meta.get("rows_page", self.rows_page)
+        if self._env is not None:
+            return self._env
         # {#key} marks a paragraph, so Jinja comments are written {## ... ##} here
         env = jinja2.Environment(
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             comment_start_string="{##",
             comment_end_string="##}",
+            finalize=lambda v: "" if v is None else v,  # a figure the data lacks reads as empty
         )
 
         def result(name: str) -> str:
-            return self.ctx.result_html(name, PAGE)
+            return self.ctx.result_html(name, self.page)
 
         env.globals.update(
             result=result,
             number=lambda name: self.ctx.result_html(name, PAGE, with_unit=False),
             value=self.ctx.value,
+            has_result=lambda name: name in self.ctx.results,
             arrangement=self.arrangement,
             arrangements=self.arrangements,
             authority=self.authority,
             names=self.names,
             count=self.count,
+            market=self.market,
+            event=self.event,
+            local=_Lazy(lambda: self.local),
+            home=self.is_home,
+            home_name=self.area_name(self.home),
+            block=lambda name: f"\n\n<!--block:{name}-->\n\n",
         )
+        self._env = env
+        return env
+
+    def render_text(self, text: str, where: str, first: int = 1) -> str:
+        """Template text (the body or one table cell) with its Jinja filled in."""
+        import jinja2
+
         try:
-            text = env.from_string(body).render()
+            return self.environment().from_string(text).render()
         except jinja2.TemplateSyntaxError as exc:
-            raise EvidenceError(
-                f"line {exc.lineno + first - 1}: {exc.message}", where=self.where
-            ) from None
+            raise EvidenceError(f"line {exc.lineno + first - 1}: {exc.message}", where=where) from None
         except (EvidenceError, jinja2.UndefinedError) as exc:
             line = template_line(exc)
             at = f"line {line + first - 1}: " if line else ""
-            raise EvidenceError(f"{at}{exc}", where=self.where) from None
+            raise EvidenceError(f"{at}{exc}", where=where) from None
+
+    def render_cell(self, text: str, where: str) -> str:
+        """One cell of the briefing's tables: Jinja, then citations, on one line."""
+        cell = " ".join(self.render_text(text, where).split())
+        cell, _ = self.ctx.cite(cell, self.page, where)
+        return cell
+
+    def render(self) -> tuple[dict, list[Paragraph]]:
+        meta, body, first = self.meta, self._body, self._first
+        text = self.render_text(body, self.where, first)
         paragraphs = self._paragraphs(text, body, first)
         for key in meta.get("supporting", []) or []:
             if key not in self.ctx.bib:
@@ -236,6 +322,9 @@ class Briefing:
                 close()
             elif not stripped:
                 close()
+            elif b := BLOCK.match(stripped):
+                close()
+                out.append(Paragraph(f"block-{b.group(1)}", None, section, "", 0, block=b.group(1)))
             elif m := PARA_START.match(stripped):
                 close()
                 key = m.group(1)
@@ -251,9 +340,20 @@ class Briefing:
                 current.append(line)
         close()
         for p in out:
-            p.markdown, _ = self.ctx.cite(p.markdown, PAGE, self.where, p.line or 1)
+            p.markdown, _ = self.ctx.cite(p.markdown, self.page, self.where, p.line or 1)
             p.results = sorted(set(re.findall(r'data-result="([^"]+)"', p.markdown)))
         return out
+
+
+class _Lazy:
+    """The local picture, built only when the template first reads it (a project without an
+    authorities table never does)."""
+
+    def __init__(self, make):
+        self._make = make
+
+    def __getattr__(self, name):
+        return getattr(self._make(), name)
 
 
 class _Row(dict):
@@ -279,8 +379,23 @@ class _Figure:
     def __str__(self) -> str:
         v = self.value
         shown = str(int(v)) if float(v).is_integer() else f"{v:g}"
+        if self.title.endswith("_gbp"):  # money as members read it, never to the penny
+            shown = money_millions(v) if abs(v) >= 1e6 else f"£{v:,.0f}"
         title = html.escape(self.title, quote=True)
         return f'<a class="result" href="{self.href}" title="{title}">{shown}</a>'
+
+
+def market_shown(value, unit: str) -> str:
+    """A published figure as its publisher gave it (these are quoted, not modelled)."""
+    if unit.startswith("GBP billion") or unit.startswith("GBP million"):
+        return f"£{value:g} {unit.split()[1]}"
+    if unit.startswith("percent"):
+        return f"{value:g}%" + (" (approx.)" if "approx" in unit else "")
+    if unit.startswith("GBP"):
+        return f"£{value:,.0f} {unit[3:].strip()}".strip()
+    if unit.startswith("count"):
+        return f"{value:,.0f}"
+    return f"{value:g} {unit}"
 
 
 def _missing(value) -> bool:

@@ -7,11 +7,12 @@ import datetime as dt
 import io
 import zipfile
 
+from evidence.briefing.pages import briefing_title
 from evidence.briefing.template import Briefing, Paragraph
 from evidence.briefing.text import plain_text
 
 
-def docx_bytes(b: Briefing, meta: dict, paragraphs: list[Paragraph]) -> bytes:
+def docx_bytes(b: Briefing, meta: dict, paragraphs: list[Paragraph], blocks: dict) -> bytes:
     """The briefing as a Word document, laid out as a members' briefing; deterministic bytes."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -25,6 +26,7 @@ def docx_bytes(b: Briefing, meta: dict, paragraphs: list[Paragraph]) -> bytes:
         section.left_margin = section.right_margin = Cm(2.2)
         section.top_margin = section.bottom_margin = Cm(2)
     org = b.config.get("organisation") or ""
+    title = briefing_title(b, meta)
     kind = meta.get("kind", "Members’ briefing")
     head = doc.add_paragraph()
     run = head.add_run(kind)
@@ -33,15 +35,19 @@ def docx_bytes(b: Briefing, meta: dict, paragraphs: list[Paragraph]) -> bytes:
     run.font.color.rgb = RGBColor(0x33, 0x33, 0x33)
     if org:
         head.add_run("\n" + org).font.size = Pt(10)
-    date = doc.add_paragraph(b.date.strftime("%B %Y"))
+    date = doc.add_paragraph(" · ".join(x for x in (b.area_name(), b.date.strftime("%B %Y")) if x))
     date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_heading(meta.get("title", "Members' briefing"), level=1)
+    doc.add_heading(title, level=1)
     section = None
     for p in paragraphs:
         if p.section != section:
             section = p.section
             if section:
                 doc.add_heading(section, level=2)
+        if p.block is not None:
+            if blocks.get(p.block) is not None:
+                add_block(doc, blocks[p.block])
+            continue
         para = doc.add_paragraph()
         fmt = para.paragraph_format
         fmt.space_after = Pt(8)
@@ -80,10 +86,46 @@ def docx_bytes(b: Briefing, meta: dict, paragraphs: list[Paragraph]) -> bytes:
     props.last_printed = moment
     props.revision = 1
     props.author = props.last_modified_by = org or "evidence"
-    props.title = meta.get("title", "")
+    props.title = title
     buf = io.BytesIO()
     doc.save(buf)
     return normalise_zip(buf.getvalue())
+
+
+def add_block(doc, block) -> None:
+    """A table (the key figures, options, risks) or a chart (its PNG, description and figures)."""
+    from docx.shared import Cm, Pt
+
+    if hasattr(block, "spec"):
+        doc.add_picture(io.BytesIO(block.png), width=Cm(16))
+        caption = doc.add_paragraph(block.description)
+        caption.runs[0].font.size = Pt(9)
+        caption.runs[0].italic = True
+        columns, rows = block.columns, block.rows
+    else:
+        heading = doc.add_paragraph()
+        heading.add_run(block.caption).bold = True
+        columns, rows = block.columns, block.text_rows()
+    table = doc.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(text)
+            run.font.size = Pt(9)
+            run.bold = i == 0 and not hasattr(block, "spec")
+    for cell in table.rows[0].cells:
+        for run in cell.paragraphs[0].runs:
+            run.font.size = Pt(9)
+    note = getattr(block, "note", "")
+    after = doc.add_paragraph(plain_text(note) if note else "")
+    after.paragraph_format.space_after = Pt(6)
+    if note:
+        after.runs[0].font.size = Pt(9)
 
 
 def normalise_zip(data: bytes) -> bytes:
