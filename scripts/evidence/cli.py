@@ -11,6 +11,7 @@ from evidence.errors import EvidenceError
 EXAMPLES = """examples:
   evidence build                        build site/ from analyses/, docs/ and references/
   evidence build --data ~/new-release   rebuild everything on another data directory
+  evidence build --briefing-for Birmingham   that authority's briefing in site/briefing/E08000025/
   evidence check                        validate data and references without running anything
   evidence run analyses/comparison.py   run one analysis and print its results
   evidence ingest --list                list the importers of official data releases
@@ -27,8 +28,17 @@ def _project(args):
 
 
 def cmd_build(args) -> int:
-    from evidence.pipeline import build
+    from evidence.pipeline import build, build_briefing_for
 
+    if args.briefing_for:
+        build_briefing_for(
+            _project(args),
+            args.briefing_for,
+            use_cache=not args.no_cache,
+            jobs=args.jobs,
+            timeout=args.timeout,
+        )
+        return 0
     build(_project(args), use_cache=not args.no_cache, jobs=args.jobs, timeout=args.timeout)
     return 0
 
@@ -116,6 +126,12 @@ def parser() -> argparse.ArgumentParser:
     common(b)
     b.add_argument("--out", metavar="DIR", help="site folder (default: site/)")
     b.add_argument("--no-cache", action="store_true", help="run every analysis again")
+    b.add_argument(
+        "--briefing-for",
+        metavar="AUTHORITY",
+        help="write only the briefing for this authority (ONS code or name, e.g. E08000025 or "
+        "Birmingham) to site/briefing/CODE/, leaving the rest of site/ as it was",
+    )
     b.add_argument("--jobs", type=int, help="analyses run at once (default: one per core)")
     b.add_argument(
         "--timeout",

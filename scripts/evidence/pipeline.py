@@ -11,7 +11,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from evidence import launch, render, uptodate
+from evidence import charts, launch, render, uptodate
 from evidence.briefing import check_template, has_briefing
 from evidence.cite import Bibliography, check_keys
 from evidence.config import BuildFacts, SiteConfig
@@ -148,6 +148,66 @@ def build(
         f"({ran} analyses run, {len(outcomes) - ran} reused)"
     )
     return {"ran": [o.name for o in outcomes if not o.reused], "results": results}
+
+
+def build_briefing_for(
+    project: Project,
+    query: str,
+    *,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Path:
+    """The briefing for one authority (ONS code or name), written to site/briefing/<code>/ and
+    nothing else: the site is built in a temporary folder and only that folder is moved in. An
+    unknown authority fails before anything runs, naming the nearest matches."""
+    from evidence.briefing import briefing_for, resolve_authority
+
+    started = time.perf_counter()
+    with build_lock(project):
+        package = DataPackage(project.data_dir)
+        code, name = resolve_authority(package, query)
+        facts = BuildFacts.find(project.root)
+        inputs = uptodate.fingerprint(project, facts.epoch)
+        site_was_current = uptodate.up_to_date(project, inputs) is not None
+        config = SiteConfig.load(project.root / "mkdocs.yml")
+        log(f"briefing for {name} ({code}): checking data and references …")
+        package, bib = check(project)
+        scripts = project.analyses()
+        outcomes = run_analyses(
+            project, package, scripts, use_cache=use_cache, jobs=jobs, timeout=timeout, log=log
+        )
+        records = {o.name: AnalysisRecord.from_json(o.name, o.record) for o in outcomes}
+        project.site_dir.parent.mkdir(parents=True, exist_ok=True)
+        new_build = Path(tempfile.mkdtemp(prefix=".build-", dir=project.site_dir.parent))
+        new_site = Path(tempfile.mkdtemp(prefix=".site-", dir=project.site_dir.parent))
+        folder = f"briefing/{code}"
+        try:
+            ctx = BuildContext.create(project, config, facts, bib, package, records)
+            charts.use_cache(project.cache_dir)
+            rendered = render.gather(ctx, project.build_dir)
+            rendered.pages.append(ctx.add(briefing_for(ctx, code)))
+            render.write(rendered, new_build, project.cache_dir)
+            log("building the page with MkDocs (only its folder is kept) …")
+            shutil.rmtree(new_site)
+            mkdocs_build(project.root / "mkdocs.yml", new_build / "docs", new_site, facts.epoch)
+            if (project.site_dir / "index.html").is_file():
+                (project.site_dir / folder).parent.mkdir(parents=True, exist_ok=True)
+                swap_into_place(new_site / folder, project.site_dir / folder)
+            else:  # no site yet: the whole new one, which holds the default build too
+                swap_into_place(new_site, project.site_dir)
+            if site_was_current:  # so the next build with the same inputs still has nothing to do
+                uptodate.record(project, inputs, [s.stem for s in scripts])
+        finally:
+            shutil.rmtree(new_build, ignore_errors=True)
+            shutil.rmtree(new_site, ignore_errors=True)
+    where = project.site_dir / folder
+    log(
+        f"wrote {project.rel(where)}/ (index.html and briefing.docx) for {name} in "
+        f"{time.perf_counter() - started:.1f} s; the rest of {project.rel(project.site_dir)}/ "
+        "is as it was"
+    )
+    return where
 
 
 def _unchanged(project: Project, stamp: dict, started: float) -> dict:

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from evidence.briefing.changes import build_state, changes_page, summarise_changes
 from evidence.briefing.figures import homes_chart, saving_chart
+from evidence.briefing.local import resolve_authority
 from evidence.briefing.pages import briefing_page, fidelity_page
 from evidence.briefing.tables import has_tables, render_tables
 from evidence.briefing.template import (
@@ -54,7 +55,16 @@ from evidence.briefing.word import docx_bytes
 from evidence.cite import check_keys
 from evidence.context import BuildContext, Page
 
-__all__ = ["Briefed", "briefing_for", "check_template", "has_briefing", "plain_text", "produce", "sentences"]
+__all__ = [
+    "Briefed",
+    "briefing_for",
+    "check_template",
+    "resolve_authority",
+    "has_briefing",
+    "plain_text",
+    "produce",
+    "sentences",
+]
 
 
 @dataclass

@@ -50,14 +50,14 @@ def homes_chart(local) -> BriefingChart | None:
 SAVING_ROWS = (
     # (label, low, middle, high, what the middle is)
     (
-        "Block or spot (7-year block, present value)",
+        "Block against spot, over its term",
         "block_vs_spot.pv_saving_p10",
         "block_vs_spot.pv_saving_p50",
         "block_vs_spot.pv_saving_p90",
         "median",
     ),
     (
-        "Best contract length (present value)",
+        "Block at the best-valued term",
         "contract_length.best_pv_p10",
         "contract_length.best_expected_pv",
         "contract_length.best_pv_p90",
@@ -89,7 +89,9 @@ def saving_chart(results) -> BriefingChart | None:
         "width": 460,
         "height": 110,
         "data": {"values": values},
-        "encoding": {"y": {"field": "option", "type": "nominal", "title": None}},
+        "encoding": {
+            "y": {"field": "option", "type": "nominal", "title": None, "axis": {"labelLimit": 260}}
+        },
         "layer": [
             {
                 "mark": {"type": "rule", "strokeWidth": 3},

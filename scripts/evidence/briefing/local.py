@@ -36,6 +36,34 @@ class Figure:
         return f'<a class="result" href="{self.href}" title="{t}">{html.escape(self.shown)}</a>'
 
 
+def resolve_authority(package, query: str) -> tuple[str, str]:
+    """(ONS code, name) for an ONS code or a name, ignoring case; otherwise an error naming the
+    nearest codes and names."""
+    import difflib
+
+    if package is None or "authorities" not in package.table_names():
+        raise EvidenceError("a briefing for an authority needs the authorities table")
+    frame = package.read("authorities")
+    by_code = dict(zip(frame["ons_code"], frame["name"], strict=True))
+    wanted = " ".join(str(query).split()).casefold()
+    for code, name in by_code.items():
+        if wanted in (code.casefold(), str(name).casefold()):
+            return code, name
+    names = {str(n).casefold(): (c, n) for c, n in by_code.items()}
+    near = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
+    near += [c.casefold() for c in difflib.get_close_matches(wanted.upper(), list(by_code), n=2)]
+    shown = []
+    for key in near:
+        code, name = names.get(key) or (key.upper(), by_code.get(key.upper()))
+        if name is not None and f"{name} ({code})" not in shown:
+            shown.append(f"{name} ({code})")
+    hint = f"; did you mean {' or '.join(shown)}?" if shown else ""
+    raise EvidenceError(
+        f"no authority is called or coded {query!r}{hint} (the 153 authorities are listed in "
+        f"{package.display('authorities')}, column ons_code or name)"
+    )
+
+
 class LocalPicture:
     """The figures for one authority (by ONS code) from the build's data tables."""
 
@@ -80,9 +108,7 @@ class LocalPicture:
             for r in self.b.table("cla_placements")
             if r["area_code"] == self.code and r["children"] is not None
         ]
-        homes = {
-            (r["series"], int(r["year"])): r for r in rows if r["category"] != "all"
-        }
+        homes = {(r["series"], int(r["year"])): r for r in rows if r["category"] != "all"}
         totals = {(r["series"], int(r["year"])): r for r in rows if r["category"] == "all"}
         self.homes_series = {
             series: sorted((y, int(r["children"])) for (s, y), r in homes.items() if s == series)
@@ -160,7 +186,8 @@ class LocalPicture:
                 self.spend_early = self._figure(
                     e["gbp"], money_millions(e["gbp"]), f"residential spend {e['financial_year']}"
                 )
-        self.cite_spend = self._cite(r["release"] for r in rows)
+        shown = [r for r in rows if r["financial_year"] in (self.spend_year, self.spend_early_year)]
+        self.cite_spend = self._cite(r["release"] for r in shown or rows)
 
     # ---- homes in the area ----
 
@@ -205,6 +232,11 @@ class LocalPicture:
         ]
         return sorted(rows, key=lambda r: (r["start_year"] or 0, r["id"]))
 
+    @property
+    def current_frameworks(self) -> list:
+        """The region's shared arrangements not recorded as ended."""
+        return [r for r in self.region_frameworks if r["status"] != "ended"]
+
     def chart_spec(self) -> dict | None:
         """Children in children's homes at 31 March, the two series side by side, never joined."""
         values = [
@@ -228,7 +260,7 @@ class LocalPicture:
                     "field": "series",
                     "type": "nominal",
                     "title": "DfE category",
-                    "legend": {"orient": "bottom", "direction": "vertical"},
+                    "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 400},
                 },
             },
         }

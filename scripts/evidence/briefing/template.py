@@ -93,9 +93,9 @@ class Briefing:
         self.home = str(self.meta.get("authority", HOME))
         self.code = code or self.home
         self.is_home = self.code == self.home
-        # the template's own authority keeps briefing/; any other goes beside it
-        self.page = PAGE if self.is_home else f"briefing/{self.code}/index.md"
-        self.docx = DOCX if self.is_home else f"briefing/{self.code}/briefing.docx"
+        # the default build keeps briefing/; one asked for by code goes beside it
+        self.page = PAGE if code is None else f"briefing/{self.code}/index.md"
+        self.docx = DOCX if code is None else f"briefing/{self.code}/briefing.docx"
         self._arrangements = None
         self._authorities = None
         self._tables: dict[str, list[dict]] = {}
@@ -217,6 +217,19 @@ class Briefing:
             return "".join(values)
         return ", ".join(values[:-1]) + " and " + values[-1]
 
+    @staticmethod
+    def linked(items) -> str:
+        """Arrangement rows' names, each a link to its row in the comparison, joined."""
+        return Briefing.names(
+            [f'<a href="{r["link"]}">{html.escape(str(r["name"]))}</a>' for r in items]
+        )
+
+    @staticmethod
+    def quoted(row, column: str) -> str:
+        """A text field of an arrangement row, linked to the row it came from."""
+        text = html.escape(str(row[column] or ""))
+        return f'<a class="result" href="{row["link"]}" title="{row["id"]}: {column}">{text}</a>'
+
     # ---- rendering ----
 
     def environment(self):
@@ -241,10 +254,13 @@ class Briefing:
             number=lambda name: self.ctx.result_html(name, PAGE, with_unit=False),
             value=self.ctx.value,
             has_result=lambda name: name in self.ctx.results,
+            link=lambda target: self.ctx.link(self.page, target),
             arrangement=self.arrangement,
             arrangements=self.arrangements,
             authority=self.authority,
             names=self.names,
+            linked=self.linked,
+            quoted=self.quoted,
             count=self.count,
             market=self.market,
             event=self.event,
@@ -263,7 +279,9 @@ class Briefing:
         try:
             return self.environment().from_string(text).render()
         except jinja2.TemplateSyntaxError as exc:
-            raise EvidenceError(f"line {exc.lineno + first - 1}: {exc.message}", where=where) from None
+            raise EvidenceError(
+                f"line {exc.lineno + first - 1}: {exc.message}", where=where
+            ) from None
         except (EvidenceError, jinja2.UndefinedError) as exc:
             line = template_line(exc)
             at = f"line {line + first - 1}: " if line else ""

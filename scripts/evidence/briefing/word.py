@@ -92,15 +92,21 @@ def docx_bytes(b: Briefing, meta: dict, paragraphs: list[Paragraph], blocks: dic
     return normalise_zip(buf.getvalue())
 
 
+SHORT_TABLE = 8  # a chart's figures go into the document as a table up to this many rows
+
+
 def add_block(doc, block) -> None:
     """A table (the key figures, options, risks) or a chart (its PNG, description and figures)."""
     from docx.shared import Cm, Pt
 
     if hasattr(block, "spec"):
-        doc.add_picture(io.BytesIO(block.png), width=Cm(16))
+        shape = doc.add_picture(io.BytesIO(block.png), width=Cm(16))
+        shape._inline.docPr.set("descr", block.description)  # alternative text for the image
         caption = doc.add_paragraph(block.description)
         caption.runs[0].font.size = Pt(9)
         caption.runs[0].italic = True
+        if len(block.rows) > SHORT_TABLE:
+            return  # a long series: the page carries its table, the document its picture
         columns, rows = block.columns, block.rows
     else:
         heading = doc.add_paragraph()
