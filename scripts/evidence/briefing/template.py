@@ -14,10 +14,10 @@ from pathlib import Path
 
 import yaml
 
+from evidence.briefing.rows import Lazy, Row, market_shown, missing
 from evidence.briefing.text import plain_text
 from evidence.context import BuildContext, template_line
 from evidence.errors import EvidenceError
-from evidence.formatting import money_millions
 
 TEMPLATE = Path("briefing") / "briefing.md"
 FIDELITY = Path("briefing") / "fidelity.yaml"
@@ -114,7 +114,7 @@ class Briefing:
         frame = self.package.read(name)
         rows = []
         for record in frame.to_dict(orient="records"):
-            rows.append({k: (None if _missing(v) else v) for k, v in record.items()})
+            rows.append({k: (None if missing(v) else v) for k, v in record.items()})
         self._tables[name] = rows
         return rows
 
@@ -160,7 +160,7 @@ class Briefing:
         keys = "; ".join("@" + k.strip() for k in str(row["sources"]).split(";") if k.strip())
         row["cite"] = f"[{keys}]"
         row["link"] = self.ctx.link(self.page, "policy_timeline.md")
-        return _Row(row)
+        return Row(row)
 
     def authority(self, code: str) -> str:
         if self._authorities is None:
@@ -180,7 +180,7 @@ class Briefing:
                 row["lead_name"] = (
                     self.authority(row["lead_authority"]) if row.get("lead_authority") else None
                 )
-                self._arrangements[row["id"]] = _Row(row)
+                self._arrangements[row["id"]] = Row(row)
         return self._arrangements
 
     def arrangement(self, ident: str):
@@ -264,7 +264,7 @@ class Briefing:
             count=self.count,
             market=self.market,
             event=self.event,
-            local=_Lazy(lambda: self.local),
+            local=Lazy(lambda: self.local),
             home=self.is_home,
             home_name=self.area_name(self.home),
             block=lambda name: f"\n\n<!--block:{name}-->\n\n",
@@ -361,63 +361,3 @@ class Briefing:
             p.markdown, _ = self.ctx.cite(p.markdown, self.page, self.where, p.line or 1)
             p.results = sorted(set(re.findall(r'data-result="([^"]+)"', p.markdown)))
         return out
-
-
-class _Lazy:
-    """The local picture, built only when the template first reads it (a project without an
-    authorities table never does)."""
-
-    def __init__(self, make):
-        self._make = make
-
-    def __getattr__(self, name):
-        return getattr(self._make(), name)
-
-
-class _Row(dict):
-    """An arrangement row whose fields read as attributes in the template (row.name); a number
-    reads as a link to the row in the comparison table, so every figure leads to its source."""
-
-    def __getattr__(self, name):
-        try:
-            value = self[name]
-        except KeyError:
-            raise EvidenceError(f"arrangements have no column {name!r}") from None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return _Figure(value, self["link"], f"{self['id']}: {name}")
-        return value
-
-
-class _Figure:
-    """A number from a data table, shown as a link to the row it came from."""
-
-    def __init__(self, value, href: str, title: str):
-        self.value, self.href, self.title = value, href, title
-
-    def __str__(self) -> str:
-        v = self.value
-        shown = str(int(v)) if float(v).is_integer() else f"{v:g}"
-        if self.title.endswith("_gbp"):  # money as members read it, never to the penny
-            shown = money_millions(v) if abs(v) >= 1e6 else f"£{v:,.0f}"
-        title = html.escape(self.title, quote=True)
-        return f'<a class="result" href="{self.href}" title="{title}">{shown}</a>'
-
-
-def market_shown(value, unit: str) -> str:
-    """A published figure as its publisher gave it (these are quoted, not modelled)."""
-    if unit.startswith("GBP billion") or unit.startswith("GBP million"):
-        return f"£{value:g} {unit.split()[1]}"
-    if unit.startswith("percent"):
-        return f"{value:g}%" + (" (approx.)" if "approx" in unit else "")
-    if unit.startswith("GBP"):
-        return f"£{value:,.0f} {unit[3:].strip()}".strip()
-    if unit.startswith("count"):
-        return f"{value:,.0f}"
-    return f"{value:g} {unit}"
-
-
-def _missing(value) -> bool:
-    try:
-        return value is None or value != value  # NaN and pandas NA
-    except TypeError:
-        return False
