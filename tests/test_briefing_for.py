@@ -189,3 +189,16 @@ def test_briefing_for_an_unknown_authority_fails_and_leaves_the_site(project_cop
     assert "no authority is called or coded 'Hackny'" in err
     assert "did you mean Hackney (E09000012)?" in err
     assert content_hash(project_copy / "site") == before
+
+
+def test_no_fidelity_verdict_rests_only_on_a_model():
+    """A verdict that quotes a cost model's result must also cite a document: the model's own
+    assumptions cannot confirm or refute what the 2014 briefing said."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "docs/briefing/fidelity.yaml").read_text(encoding="utf-8"))
+    for entry in data["paragraphs"]:
+        evidence_text = entry.get("evidence", "")
+        modelled = re.search(r'result\("(block_vs_spot|contract_length)\.', evidence_text)
+        if modelled and entry["verdict"] in ("supports", "qualifies", "contradicts"):
+            assert "[@" in evidence_text, f"paragraph {entry['number']} rests only on a model"
