@@ -31,6 +31,9 @@ class Figure:
     href: str
     title: str
 
+    def __bool__(self) -> bool:  # "{% if local.homes_judged %}": is there anything to say
+        return bool(self.value)
+
     def __str__(self) -> str:
         t = html.escape(self.title, quote=True)
         return f'<a class="result" href="{self.href}" title="{t}">{html.escape(self.shown)}</a>'
@@ -198,7 +201,8 @@ class LocalPicture:
         self.homes_at = str(latest)[:4] if latest else None
         self.homes_count = self._figure(len(here), str(len(here)), f"homes, {latest}")
         judged = Counter(r["overall_judgement"] for r in here if r["overall_judgement"])
-        self.homes_judged = sum(judged.values())
+        n = sum(judged.values())
+        self.homes_judged = self._figure(n, str(n), "homes with an Ofsted judgement")
         good = judged["outstanding"] + judged["good"]
         self.homes_good = self._figure(good, str(good), "homes judged good or outstanding")
         weak = judged["requires improvement"] + judged["inadequate"]

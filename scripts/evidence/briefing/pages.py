@@ -116,8 +116,9 @@ def chart_html(b: Briefing, chart, files: dict) -> list[str]:
         f'<figure class="briefing-chart"><img src="{src}" alt="{alt}">',
         f"<figcaption>{html.escape(chart.description)}</figcaption></figure>",
         "",
-        f"<details><summary>The figures in this chart</summary>"
-        f'<div class="evidence-table"><table><thead><tr>{head}</tr></thead>'
+        "<details><summary>The figures in this chart</summary>"
+        f'<div class="evidence-table"><table><caption>{html.escape(chart.description)}</caption>'
+        f"<thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table></div></details>",
         "",
     ]
