@@ -251,7 +251,7 @@ class Briefing:
 
         env.globals.update(
             result=result,
-            number=lambda name: self.ctx.result_html(name, PAGE, with_unit=False),
+            number=lambda name: self.ctx.result_html(name, self.page, with_unit=False),
             value=self.ctx.value,
             has_result=lambda name: name in self.ctx.results,
             link=lambda target: self.ctx.link(self.page, target),
