@@ -119,8 +119,21 @@ class Bibliography:
                         + (f" (first at line {first.line})" if first else ""),
                         where=display(path),
                     )
+                if kind == "DuplicateFieldKeyBlock":
+                    field = sorted(block.duplicate_keys)[0]
+                    raise EvidenceError(
+                        f"line {line}: entry {block.ignore_error_block.key!r} gives the field "
+                        f"{field!r} twice; expected each field once",
+                        where=display(path),
+                    )
                 raise EvidenceError(
                     f"line {line}: cannot read this entry (unbalanced braces or a missing comma?)",
+                    where=display(path),
+                )
+            if not library.entries:  # empty, or text without any @entry (a file saved wrongly)
+                raise EvidenceError(
+                    "file has no entries; expected BibTeX entries such as "
+                    "@misc{key, title = {...}, year = {...}}",
                     where=display(path),
                 )
             for e in library.entries:

@@ -16,27 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evidence.errors import EvidenceError
-from evidence.project import display, read_text
+from evidence.project import display, load_yaml, read_text
 
 
 def read_config(path: Path) -> dict:
     """mkdocs.yml as plain data (its !ENV and python tags read as empty); invalid YAML is an
     EvidenceError naming the file, line and column."""
-    import yaml
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     where = display(path)
-    try:
-        data = yaml.load(read_text(path, where), Loader=_Loader) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None)
-        detail = f" ({problem})" if problem else ""
-        raise EvidenceError(f"{at}not valid YAML{detail}", where=where) from None
+    text = read_text(path, where)
+    if not text.strip():
+        raise EvidenceError(
+            "file is empty; expected the site's settings (site_name, nav, theme, ...)", where=where
+        )
+    data = load_yaml(text, where)
     if not isinstance(data, dict):
         raise EvidenceError("line 1: mkdocs.yml must be a mapping (key: value)", where=where)
     return data

@@ -4,7 +4,7 @@ Validation uses the frictionless library for the table schema (types, required, 
 primary and foreign keys); this module adds what it does not say clearly enough for a person:
 encoding, empty files, header spelling, a size limit and ordered pairs such as start <= end.
 Every problem ends as one EvidenceError naming file, row, column and what was expected.
-It runs over 400 lines because each of those checks sits beside the validation it refines.
+The descriptor itself is read and checked by ``descriptor``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ import re
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
+from evidence.descriptor import DESCRIPTOR, min_rows, read_descriptor
 from evidence.errors import EvidenceError
-from evidence.project import decode_utf8, display, read_text, sha256_bytes
+from evidence.project import decode_utf8, sha256_bytes
 
-DESCRIPTOR = "datapackage.yaml"
 MAX_TABLE_BYTES = 50 * 1024 * 1024  # far above any real table here; stops a runaway file early
 CITATION_KEYS = "keys"  # x-citation-keys: keys       -> "a; b" or "@a; @b"
 CITATION_FIELD_MAP = "field-map"  # x-citation-keys: field-map -> "beds=a; price=b"
@@ -72,37 +70,11 @@ class DataPackage:
         self.descriptor_path = self.dir / DESCRIPTOR
         self._validated: dict[str, str] = {}  # table -> sha256 of the bytes that passed
         self._frictionless = None  # the frictionless Package, made on first validation
+        self.loaded_by: dict[str, list[str]] = {}  # table -> the analyses that load it (check)
 
     @cached_property
     def descriptor(self) -> dict:
-        if not self.descriptor_path.is_file():
-            raise EvidenceError(f"no {DESCRIPTOR} in data directory {display(self.dir)}")
-        where = display(self.descriptor_path)
-        text = read_text(self.descriptor_path, where)
-        try:
-            desc = yaml.safe_load(text)
-            lines = _resource_lines(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-            problem = getattr(exc, "problem", None) or str(exc)
-            context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-            if context and start:
-                problem += f", {context} at line {start.line + 1}, column {start.column + 1}"
-            raise EvidenceError(f"{at}not valid YAML ({problem})", where=where) from None
-        if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
-            raise EvidenceError(
-                "expected a mapping with 'resources', a list of tables", where=where
-            )
-        for index, res in enumerate(desc["resources"]):
-            line = lines[index] if index < len(lines) else None
-            _check_resource(res, index, line, where, self.dir)
-        names = [r.get("name") for r in desc["resources"]]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            line = lines[len(names) - 1 - names[::-1].index(dupes[0])]
-            raise EvidenceError(f"line {line}: table {dupes[0]!r} is described twice", where=where)
-        return desc
+        return read_descriptor(self.descriptor_path, self.dir)
 
     def table_names(self) -> list[str]:
         return [r["name"] for r in self.descriptor["resources"]]
@@ -160,6 +132,7 @@ class DataPackage:
         text = _decode(data, where)
         fields = self.fields(name)
         _check_header(text, [f["name"] for f in fields], where)
+        _check_rows(name, self.resource(name), text, where, self.loaded_by.get(name, []))
         _check_schema(self, name, where)
         _check_ordered(self.resource(name), text, where)
         self._validated[name] = digest
@@ -217,85 +190,6 @@ class DataPackage:
                     yield rownum, column, key
 
 
-FIELD_TYPES = {
-    "string",
-    "integer",
-    "number",
-    "boolean",
-    "date",
-    "year",
-    "datetime",
-    "time",
-    "yearmonth",
-    "duration",
-    "any",
-}
-
-
-def _resource_lines(text: str) -> list[int]:
-    """The line each entry of `resources` starts on, for messages about the descriptor."""
-    node = yaml.compose(text)
-    if not isinstance(node, yaml.MappingNode):
-        return []
-    for key, value in node.value:
-        if key.value == "resources" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
-    return []
-
-
-def _check_resource(res, index: int, line: int | None, where: str, data_dir: Path) -> None:
-    """Each table's entry: a name, a CSV path inside the data directory, a list of fields."""
-    at = f"line {line}: " if line else ""
-    label = f"table {index + 1}" if not isinstance(res, dict) or not res.get("name") else None
-    if not isinstance(res, dict):
-        raise EvidenceError(
-            f"{at}{label} is not a mapping; expected name, path and schema", where=where
-        )
-    name = res.get("name")
-    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name):
-        raise EvidenceError(
-            f"{at}{label or f'table {name!r}'} has no valid name; expected lower-case letters, "
-            "digits, '_', '-' or '.'",
-            where=where,
-        )
-    path = res.get("path")
-    if not isinstance(path, str) or not path.endswith(".csv"):
-        raise EvidenceError(f"{at}table {name!r}: expected a path to a .csv file", where=where)
-    target = (data_dir / path).resolve()
-    if Path(path).is_absolute() or not target.is_relative_to(data_dir):
-        raise EvidenceError(
-            f"{at}table {name!r}: path {path!r} is outside the data directory; expected a file "
-            "name relative to it",
-            where=where,
-        )
-    fields = (
-        (res.get("schema") or {}).get("fields") if isinstance(res.get("schema"), dict) else None
-    )
-    if not isinstance(fields, list) or not fields:
-        raise EvidenceError(
-            f"{at}table {name!r} has no schema.fields; expected a list of columns", where=where
-        )
-    seen = set()
-    for number, f in enumerate(fields, start=1):
-        if not isinstance(f, dict) or not isinstance(f.get("name"), str) or not f["name"]:
-            raise EvidenceError(
-                f"{at}table {name!r}, field {number}: expected a mapping with a name", where=where
-            )
-        if f["name"] in seen:
-            raise EvidenceError(
-                f"{at}table {name!r}: column {f['name']!r} is described twice", where=where
-            )
-        seen.add(f["name"])
-        kind = f.get("type", "string")
-        if kind not in FIELD_TYPES:
-            hint = difflib.get_close_matches(str(kind), sorted(FIELD_TYPES), n=1)
-            did = f"; did you mean {hint[0]!r}?" if hint else ""
-            raise EvidenceError(
-                f"{at}table {name!r}, column {f['name']!r}: unknown type {kind!r}{did}",
-                where=where,
-            )
-
-
 def _decode(data: bytes, where: str) -> str:
     if not data.strip():
         raise EvidenceError("file is empty; expected a header row and data rows", where=where)
@@ -333,6 +227,14 @@ def _check_quotes(text: str, where: str) -> None:
 
 def _check_header(text: str, expected: list[str], where: str) -> None:
     header = next(csv.reader(io.StringIO(text)), [])
+    twice = [c for i, c in enumerate(header) if c in header[:i]]
+    if twice:
+        columns = [i + 1 for i, c in enumerate(header) if c == twice[0]]
+        raise EvidenceError(
+            f"line 1: column {twice[0]!r} appears twice (columns {columns[0]} and {columns[1]}); "
+            "expected each column once",
+            where=where,
+        )
     missing = [c for c in expected if c not in header]
     unknown = [c for c in header if c not in expected]
     if not missing and not unknown and header == expected:
@@ -350,6 +252,20 @@ def _check_header(text: str, expected: list[str], where: str) -> None:
     raise EvidenceError(
         f"line 1: columns are out of order; expected: {', '.join(expected)}", where=where
     )
+
+
+def _check_rows(name: str, resource: dict, text: str, where: str, loaded_by: list[str]) -> None:
+    """x-min-rows (default 1): a header with no rows under it stops here, before any analysis
+    fails on the empty table in its own way."""
+    least = min_rows(resource)
+    if not least:
+        return
+    rows = sum(1 for row in csv.reader(io.StringIO(text)) if row) - 1
+    if rows >= least:
+        return
+    has = "a header row but no data rows" if rows <= 0 else f"{rows} data rows"
+    users = f" (loaded by {', '.join(loaded_by)})" if loaded_by else ""
+    raise EvidenceError(f"table {name!r} has {has}; expected at least {least}{users}", where=where)
 
 
 def _check_schema(package: DataPackage, name: str, where: str) -> None:

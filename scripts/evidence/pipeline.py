@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -24,6 +25,7 @@ from evidence.run import DEFAULT_TIMEOUT, child_env, read_cells, run_analyses
 from evidence.site import mkdocs_build, swap_into_place
 
 SNAPSHOT = "analyses/results.snapshot.json"
+LOAD_CALL = re.compile(r"""\bload\(\s*["']([^"']+)["']""")
 
 
 def log(message: str) -> None:
@@ -51,6 +53,7 @@ def build_lock(project: Project):
 def check(project: Project) -> tuple[DataPackage, Bibliography]:
     """Validate every table, the bibliography and every citation, executing nothing."""
     package = DataPackage(project.data_dir)
+    package.loaded_by = tables_loaded(project)
     for name in package.table_names():
         package.validate(name)
     bib = Bibliography(project.references_dir)
@@ -70,14 +73,37 @@ def check(project: Project) -> tuple[DataPackage, Bibliography]:
     for path in sorted(project.docs_dir.rglob("*.md")):
         if path.relative_to(project.docs_dir).parts[0] == "briefing":
             continue  # the briefing template, checked above
-        check_keys(read_text(path, project.rel(path)), bib, project.rel(path))
+        text = read_text(path, project.rel(path))
+        if not text.strip():
+            raise EvidenceError(
+                "file is empty; expected the page's Markdown (delete the file and its nav entry "
+                "in mkdocs.yml if the page is not wanted)",
+                where=project.rel(path),
+            )
+        check_keys(text, bib, project.rel(path))
     if has_briefing(project):
         check_template(project, bib)
     for script in project.analyses():
+        if not read_text(script, project.rel(script)).strip():
+            raise EvidenceError(
+                "file is empty; expected an analysis in Jupytext percent format (# %% cells)",
+                where=project.rel(script),
+            )
         for cell in read_cells(script, project.rel(script)):
             if cell["type"] == "markdown":
                 check_keys(cell["source"], bib, project.rel(script), cell["line"])
     return package, bib
+
+
+def tables_loaded(project: Project) -> dict[str, list[str]]:
+    """Which analyses load each table (``load("name")`` in their source), so a table that fails
+    validation can say who needs it before any analysis runs."""
+    users: dict[str, list[str]] = {}
+    for script in project.analyses():
+        text = script.read_bytes().decode("utf-8", "replace")
+        for name in sorted(set(LOAD_CALL.findall(text))):
+            users.setdefault(name, []).append(project.rel(script))
+    return users
 
 
 def build(

@@ -56,6 +56,43 @@ def read_text(path: Path, where: str | None = None) -> str:
     return decode_utf8(Path(path).read_bytes(), where or display(path))
 
 
+def load_yaml(text: str, where: str):
+    """YAML a person wrote (mkdocs.yml, datapackage.yaml) as plain data. Tags such as MkDocs'
+    ``!ENV`` read as empty; a key given twice in one mapping is refused (YAML forbids it, and
+    PyYAML would silently keep the last); any problem is one EvidenceError with line and
+    column."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            first: dict = {}
+            for key_node, _ in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key is None or key == "<<":
+                    continue
+                if key in first:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"key {key!r} is given twice in one mapping; first at line {first[key]}",
+                        key_node.start_mark,
+                    )
+                first[key] = key_node.start_mark.line + 1
+            return super().construct_mapping(node, deep)
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and start:
+            problem += f", {context} at line {start.line + 1}, column {start.column + 1}"
+        raise EvidenceError(f"{at}not valid YAML ({problem})", where=where) from None
+
+
 @dataclass
 class Project:
     root: Path
