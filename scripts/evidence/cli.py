@@ -94,7 +94,7 @@ def cmd_serve(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from evidence.run import DEFAULT_TIMEOUT
+    from evidence.processes import DEFAULT_TIMEOUT
 
     top = argparse.ArgumentParser(
         prog="evidence",

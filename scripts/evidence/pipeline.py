@@ -19,9 +19,10 @@ from evidence.config import BuildFacts, SiteConfig
 from evidence.context import BuildContext
 from evidence.data import DataPackage
 from evidence.errors import EvidenceError
+from evidence.processes import DEFAULT_TIMEOUT, child_env
 from evidence.project import Project, read_text
 from evidence.record import AnalysisRecord, Chart, Table, Text
-from evidence.run import DEFAULT_TIMEOUT, child_env, read_cells, run_analyses
+from evidence.run import read_cells, run_analyses
 from evidence.site import mkdocs_build, swap_into_place
 
 SNAPSHOT = "analyses/results.snapshot.json"

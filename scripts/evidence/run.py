@@ -5,7 +5,7 @@ parallel child processes (forked by ``launch``, else ``python -m evidence.run``)
 what they produced. A child
 reads the cells with jupytext, executes them in one namespace, and writes a JSON record of every
 cell's Markdown, printed output, tables, charts and published results (``record`` documents it).
-Over 400 lines: both sides share the record they exchange and the cache that keeps it.
+Starting, watching and stopping the child processes is ``processes``.
 """
 
 from __future__ import annotations
@@ -15,21 +15,19 @@ import contextlib
 import io
 import json
 import os
-import subprocess
+import signal
 import sys
-import tempfile
-import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from evidence import api, launch
+from evidence import api
 from evidence.errors import EvidenceError
+from evidence.processes import DEFAULT_TIMEOUT, PROGRESS_ENV, run_child, stop_children, stopping
 from evidence.project import Project, read_text, sha256_bytes, sha256_file
 
-DEFAULT_TIMEOUT = 600  # seconds an analysis may take before the build gives up on it
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -139,6 +137,8 @@ def execute(path: Path, session: api.Session) -> dict:
             continue
         session.cell = number
         session.displays = []
+        if os.environ.get(PROGRESS_ENV):  # the parent names this cell if the analysis hangs
+            Path(os.environ[PROGRESS_ENV]).write_text(f"{number} {cell['line']}")
         out = io.StringIO()
         try:
             try:
@@ -234,6 +234,8 @@ def _guard_data_reads(session: api.Session) -> None:
 
 
 def child_main(analysis: str, out_path: str) -> int:
+    # Ctrl-C even if the parent's shell ignored it: at the time limit it says where we were
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     path = Path(analysis).resolve()
     session = api.Session(data_dir=Path(os.environ[api.DATA_ENV]), standalone=False)
     api._session = session
@@ -325,78 +327,6 @@ def store(project: Project, script: Path, record: dict) -> None:
     os.replace(tmp, path)  # a killed build never leaves a half-written cache entry
 
 
-_children: set[subprocess.Popen] = set()  # analysis processes running now
-_children_lock = threading.Lock()
-_stopping = threading.Event()  # set when the build is interrupted: start nothing new
-
-
-def _run_tracked(argv, *, cwd, env, timeout) -> subprocess.CompletedProcess:
-    """subprocess.run, but the process is registered so an interrupted build can stop it."""
-    with _children_lock:
-        if _stopping.is_set():
-            raise EvidenceError("the build was interrupted")
-        proc = launch.popen(argv, cwd=cwd, env=env)
-        _children.add(proc)
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        raise
-    finally:
-        with _children_lock:
-            _children.discard(proc)
-    return subprocess.CompletedProcess(argv, proc.returncode, stdout, stderr)
-
-
-def stop_children() -> None:
-    """Kill every analysis process still running (the build was interrupted)."""
-    with _children_lock:
-        _stopping.set()
-        for proc in list(_children):
-            with contextlib.suppress(OSError):
-                proc.kill()
-
-
-def child_env() -> dict:
-    """The environment every analysis process starts from (and the launcher, see launch.py)."""
-    return dict(os.environ) | {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
-
-
-def run_child(project: Project, package, script: Path, timeout: float) -> dict:
-    validated = {name: digest for name, digest in package._validated.items()}
-    env = child_env()
-    env[api.DATA_ENV] = str(package.dir)
-    env[api.VALIDATED_ENV] = json.dumps(validated)
-    with tempfile.TemporaryDirectory(prefix="evidence-run-") as tmp:
-        out = Path(tmp) / "record.json"
-        try:
-            proc = _run_tracked([str(script), str(out)], cwd=project.root, env=env, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise EvidenceError(
-                f"did not finish within {timeout:g} s (the per-analysis time limit; "
-                "raise it with --timeout)",
-                where=project.rel(script),
-            ) from None
-        if not out.is_file():
-            detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:]
-            said = f": {detail[0]}" if detail else " and printed nothing"
-            raise EvidenceError(
-                "the analysis process failed before writing a record "
-                f"(exit status {proc.returncode}){said}",
-                where=project.rel(script),
-            )
-        record = json.loads(out.read_text(encoding="utf-8"))
-    if not record["ok"]:
-        line = f", line {record['line']}" if record.get("line") else ""
-        raise EvidenceError(
-            f"cell {record['cell']}{line}: {record['error']}"
-            + (f"\n\n{record['traceback']}" if record["traceback"] else ""),
-            where=project.rel(script),
-        )
-    return record
-
-
 def run_analyses(
     project: Project,
     package,
@@ -424,7 +354,7 @@ def run_analyses(
     def work(script: Path) -> Outcome:
         log(f"  run   {project.rel(script)} …")
         start = time.perf_counter()
-        record = run_child(project, package, script, timeout)
+        record = run_child(project, package, script, timeout, log)
         seconds = time.perf_counter() - start
         log(f"  done  {project.rel(script)} in {seconds:.1f} s")
         if keep:
@@ -434,7 +364,7 @@ def run_analyses(
     errors = []
     if todo:
         workers = max(1, min(jobs or os.cpu_count() or 2, len(todo)))
-        _stopping.clear()
+        stopping.clear()
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(work, s) for s in todo]
             try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import signal
 import threading
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from evidence.errors import EvidenceError
+from evidence.project import display
 
 
 class _Collect(logging.Handler):
@@ -33,6 +35,7 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, epoch: str) 
     before = os.environ.get("SOURCE_DATE_EPOCH")
     # MkDocs dates the sitemap and its .gz from this; set for this build only, never leaked
     os.environ["SOURCE_DATE_EPOCH"] = epoch
+    where = display(config_file)
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
@@ -45,15 +48,39 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, epoch: str) 
         config.plugins["evidence-stash"] = StashPlugin()
         build(config)
     except MkDocsException as exc:
-        message = f"MkDocs could not build the site: {exc}"
-        raise EvidenceError(message, where=str(config_file)) from None
+        # MkDocs logs what was wrong and raises only "Aborted with a configuration error!"
+        said = "; ".join(handler.messages) or str(exc)
+        raise EvidenceError(f"MkDocs could not build the site: {said}", where=where) from None
     finally:
         logger.removeHandler(handler)
         if before is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = before
+    _check_nav(handler.messages, config_file, where)
     return handler.messages
+
+
+NAV_MISSING = re.compile(r"A reference to '(.+?)' is included in the 'nav' configuration, which")
+
+
+def _check_nav(warnings: list[str], config_file: Path, where: str) -> None:
+    """A nav entry naming a page that does not exist is an error, not a warning in the log: the
+    site would be built without that page (a deleted or renamed file)."""
+    for warning in warnings:
+        missing = NAV_MISSING.search(warning)
+        if not missing:
+            continue
+        page = missing.group(1)
+        lines = Path(config_file).read_text(encoding="utf-8").splitlines()
+        line = next((n for n, text in enumerate(lines, 1) if page in text), None)
+        at = f"line {line}: " if line else ""
+        stem = page.removesuffix(".md")
+        raise EvidenceError(
+            f"{at}nav names {page!r}, but there is no docs/{page} and no analyses/{stem}.py to "
+            "make it; expected a page that exists (or remove the entry)",
+            where=where,
+        )
 
 
 @contextmanager

@@ -14,8 +14,9 @@ import json
 from pathlib import Path
 
 from evidence.errors import EvidenceError
+from evidence.processes import DEFAULT_TIMEOUT
 from evidence.project import Project
-from evidence.run import DEFAULT_TIMEOUT, run_analyses
+from evidence.run import run_analyses
 
 RESULTS = "results.json"
 
