@@ -83,6 +83,11 @@ DESC = f"{DATA}/datapackage.yaml"
 BIB = "references/refs.bib"
 PAGE = "docs/index.md"
 ANALYSIS = "analyses/homes.py"
+MKDOCS = "mkdocs.yml"
+UTF16 = (
+    "line 1: byte 0xff (the file is UTF-16, as some spreadsheets save 'Unicode text') is not "
+    "UTF-8; re-save the file as UTF-8"
+)
 ENTRY = (
     "@misc{{{key},\n  author = {{{{Someone}}}},\n  title = {{A title}},\n  year = {{2020}},"
     "{extra}\n}}\n"
@@ -150,6 +155,20 @@ CASES = [
      "analyses/data/prices.csv: row 5, column 'id': a value is required"),
     ("decimal-for-whole-number", append(HOMES, "East,12.5\n"),
      "analyses/data/homes.csv: row 4, column 'homes': expected a whole number, got '12.5'"),
+    ("header-only", write(PRICES, HEADER),
+     "analyses/data/prices.csv: table 'prices' has a header row but no data rows; expected at "
+     "least 1 (loaded by analyses/prices.py)"),
+    ("fewer-rows-than-declared", replace(DESC, "    path: homes.csv\n",
+                                         "    path: homes.csv\n    x-min-rows: 5\n"),
+     "analyses/data/homes.csv: table 'homes' has 2 data rows; expected at least 5 (loaded by "
+     "analyses/homes.py)"),
+    ("utf16-table", write(HOMES, "area,homes\nNorth,1\n".encode("utf-16")),
+     "analyses/data/homes.csv: " + UTF16),
+    ("latin1-table", write(HOMES, "area,homes\nKöln,3\n".encode("latin-1")),
+     "analyses/data/homes.csv: line 2: byte 0xf6 is not UTF-8; re-save the file as UTF-8"),
+    ("duplicated-column", write(HOMES, "area,homes,homes\nNorth,1,1\n"),
+     "analyses/data/homes.csv: line 1: column 'homes' appears twice (columns 2 and 3); expected "
+     "each column once"),
     ("very-large-file", large_file,
      "analyses/data/homes.csv: file is 63 MB; a table may be at most 52 MB"),
     ("table-file-missing", lambda root: (root / HOMES).unlink(),
@@ -177,6 +196,23 @@ CASES = [
     ("datapackage-path-outside", replace(DESC, "path: homes.csv", "path: ../../../etc/hosts.csv"),
      "analyses/data/datapackage.yaml: line 16: table 'homes': path '../../../etc/hosts.csv' is "
      "outside the data directory; expected a file name relative to it"),
+    ("datapackage-empty", write(DESC, ""),
+     "analyses/data/datapackage.yaml: expected a mapping with 'resources', a list of tables"),
+    ("datapackage-missing", lambda root: (root / DESC).unlink(),
+     "no datapackage.yaml in data directory analyses/data"),
+    ("datapackage-utf16", write(DESC, "name: fixture\n".encode("utf-16")),
+     "analyses/data/datapackage.yaml: " + UTF16),
+    ("datapackage-key-twice", replace(DESC, "    path: homes.csv\n",
+                                      "    path: homes.csv\n    path: prices.csv\n"),
+     "analyses/data/datapackage.yaml: line 18, column 5: not valid YAML (key 'path' is given "
+     "twice in one mapping; first at line 17)"),
+    ("datapackage-bad-min-rows", replace(DESC, "    path: homes.csv\n",
+                                         "    path: homes.csv\n    x-min-rows: many\n"),
+     "analyses/data/datapackage.yaml: line 16: table 'homes': x-min-rows is 'many'; expected a "
+     "whole number of rows (0 for a table that may be empty)"),
+    ("datapackage-primary-key-unknown", replace(DESC, "primaryKey: [id]", "primaryKey: [nope]"),
+     "analyses/data/datapackage.yaml: line 3: table 'prices' is not described correctly: Schema "
+     "is not valid: primary key"),
     ("datapackage-table-twice", replace(DESC, "  - name: homes", "  - name: prices"),
      "analyses/data/datapackage.yaml: line 16: table 'prices' is described twice"),
     # ---- references and citations ---------------------------------------------------------------
@@ -217,6 +253,18 @@ CASES = [
      append(BIB, "\n" + ENTRY.format(key="x", extra=" ids = {ofsted2023},")),
      "references/refs.bib: line 18: entry 'x' lists 'ofsted2023' in ids, but 'ofsted2023' is an "
      "entry of its own (references/refs.bib, line 11)"),
+    ("bib-empty", write(BIB, ""),
+     "references/refs.bib: file has no entries; expected BibTeX entries such as @misc{key, "
+     "title = {...}, year = {...}}"),
+    ("bib-missing", lambda root: (root / BIB).unlink(),
+     "analyses/data/prices.csv: row 2, column 'sources': unknown citation key 'cma2022final' "
+     "(not in references/*.bib)"),
+    ("bib-field-twice", append(BIB, "\n@misc{x, author = {{A}}, title = {A}, title = {B}, "
+                                    "year = {2020}}\n"),
+     "references/refs.bib: line 18: entry 'x' gives the field 'title' twice; expected each "
+     "field once"),
+    ("bib-utf16", write("references/more.bib", ENTRY.format(key="x", extra="").encode("utf-16")),
+     "references/more.bib: " + UTF16),
     ("bib-cp1252", cp1252("references/more.bib", ENTRY.format(key="x", extra=" note = {£5},")),
      "references/more.bib: line 4: byte 0xa3 (0xa3 is '£' in Windows-1252) is not UTF-8; "
      "re-save the file as UTF-8"),
@@ -231,11 +279,25 @@ CASES = [
     ("non-utf8-page", cp1252(PAGE, "# Home\n\nPrices from £4,000 a week.\n"),
      "docs/index.md: line 3: byte 0xa3 (0xa3 is '£' in Windows-1252) is not UTF-8; re-save the "
      "file as UTF-8"),
+    ("empty-page", write(PAGE, ""),
+     "docs/index.md: file is empty; expected the page's Markdown (delete the file and its nav "
+     "entry in mkdocs.yml if the page is not wanted)"),
+    ("page-missing", lambda root: (root / PAGE).unlink(),
+     "mkdocs.yml: line 21: nav names 'index.md', but there is no docs/index.md and no "
+     "analyses/index.py to make it; expected a page that exists (or remove the entry)"),
+    ("utf16-page", write(PAGE, "# Home\n".encode("utf-16")), "docs/index.md: " + UTF16),
     # ---- analyses -------------------------------------------------------------------------------
+    ("empty-analysis", write(ANALYSIS, ""),
+     "analyses/homes.py: file is empty; expected an analysis in Jupytext percent format (# %% "
+     "cells)"),
+    ("analysis-missing", lambda root: (root / ANALYSIS).unlink(),
+     "docs/index.md: line 4: no result named 'homes.count' (published results: see results.md)"),
+    ("utf16-analysis", write(ANALYSIS, "# %%\nx = 1\n".encode("utf-16")),
+     "analyses/homes.py: " + UTF16),
     ("analysis-raises", append(ANALYSIS, CELL + "x = 1\nraise ValueError('no homes')\n"),
      "analyses/homes.py: cell 3, line 14: ValueError: no homes"),
     ("analysis-never-ends", append(ANALYSIS, CELL + "while True:\n    pass\n"),
-     "analyses/homes.py: did not finish within 2 s (the per-analysis time limit; raise it with "
+     "still running after 2 s, so it was stopped (the per-analysis time limit; raise it with "
      "--timeout)", ["--timeout", "2"]),
     ("reads-data-behind-loader", append(ANALYSIS, CELL + "open('analyses/data/prices.csv')\n"),
      "load tables by name with load('prices') so the build knows what the analysis read"),
@@ -269,7 +331,25 @@ CASES = [
      "analyses/homes.py: cell 3, line 13: a chart on page 'places/a' has no text description"),
     # ---- configuration ------------------------------------------------------------------------
     ("mkdocs-bad-yaml", replace("mkdocs.yml", "  font: false\n", "  font: [false\n"),
-     "mkdocs.yml: line 7, column 8: not valid YAML (expected ',' or ']', but got ':')"),
+     "mkdocs.yml: line 7, column 8: not valid YAML (expected ',' or ']', but got ':', while "
+     "parsing a flow sequence at line 6, column 9)"),
+    ("mkdocs-empty", write(MKDOCS, ""),
+     "mkdocs.yml: file is empty; expected the site's settings (site_name, nav, theme, ...)"),
+    ("mkdocs-key-twice", append(MKDOCS, "site_name: Again\n"),
+     "mkdocs.yml: line 27, column 1: not valid YAML (key 'site_name' is given twice in one "
+     "mapping; first at line 1)"),
+    ("mkdocs-utf16", write(MKDOCS, "site_name: Fixture\n".encode("utf-16")),
+     "mkdocs.yml: " + UTF16),
+    ("mkdocs-latin1", write(MKDOCS, "site_name: Café\n".encode("latin-1")),
+     "mkdocs.yml: line 1: byte 0xe9 is not UTF-8; re-save the file as UTF-8"),
+    ("mkdocs-no-site-name", replace(MKDOCS, "site_name: Fixture\n", ""),
+     "mkdocs.yml: MkDocs could not build the site: Config value 'site_name': Required "
+     "configuration not provided."),
+    ("mkdocs-nav-page-missing", replace(MKDOCS, "  - Home: index.md\n",
+                                        "  - Home: index.md\n  - Gone: gone.md\n"),
+     "mkdocs.yml: line 22: nav names 'gone.md', but there is no docs/gone.md and no "
+     "analyses/gone.py to make it; expected a page that exists (or remove the entry)"),
+    ("mkdocs-missing", lambda root: (root / MKDOCS).unlink(), "no mkdocs.yml in "),
 ]  # fmt: skip
 
 
@@ -308,6 +388,13 @@ def test_there_are_at_least_thirty_hostile_cases():
         "bib-same-document-twice",
         "unknown-key-in-page",
         "mkdocs-bad-yaml",
+        "header-only",
+        "duplicated-column",
+        "datapackage-key-twice",
+        "bib-empty",
+        "empty-page",
+        "empty-analysis",
+        "mkdocs-key-twice",
     ],
 )
 def test_check_reports_the_same_message_without_building(project, capsys, case):

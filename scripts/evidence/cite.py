@@ -385,8 +385,9 @@ def check_keys(text: str, bib: Bibliography, where: str, first_line: int = 1) ->
         for _, key, _ in items:
             if key not in bib:
                 line = first_line + text.count("\n", 0, match.start())
+                hint = "not in references/*.bib" if bib.entries else "references/ has no entries"
                 raise EvidenceError(
-                    f"line {line}: unknown citation key {key!r} (not in references/*.bib)",
+                    f"line {line}: unknown citation key {key!r} ({hint})",
                     where=where,
                 )
             keys.append(bib.resolve(key))

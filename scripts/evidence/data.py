@@ -17,9 +17,9 @@ import re
 from functools import cached_property
 from pathlib import Path
 
-from evidence.descriptor import DESCRIPTOR, min_rows, read_descriptor
+from evidence.descriptor import DESCRIPTOR, min_rows, read_descriptor, resource_lines
 from evidence.errors import EvidenceError
-from evidence.project import decode_utf8, sha256_bytes
+from evidence.project import decode_utf8, display, read_text, sha256_bytes
 
 MAX_TABLE_BYTES = 50 * 1024 * 1024  # far above any real table here; stops a runaway file early
 CITATION_KEYS = "keys"  # x-citation-keys: keys       -> "a; b" or "@a; @b"
@@ -271,6 +271,10 @@ def _check_rows(name: str, resource: dict, text: str, where: str, loaded_by: lis
 def _check_schema(package: DataPackage, name: str, where: str) -> None:
     from frictionless import FrictionlessException, Package, system
 
+    for other in package.table_names():  # a foreign key may read another table: it must exist
+        if not package.path(other).is_file():
+            package.read_bytes(other)  # raises, naming that file
+
     try:
         with system.use_context(trusted=True):
             # the whole package, so foreign keys to other tables can be checked; made once per
@@ -287,10 +291,16 @@ def _check_schema(package: DataPackage, name: str, where: str) -> None:
                 package._frictionless = frictionless_package
             report = frictionless_package.get_resource(name).validate(limit_errors=1)
     except FrictionlessException as exc:
+        # the package-level message is only "descriptor is not valid"; the reason says what
+        reasons = [r.message for r in getattr(exc, "reasons", None) or []]
+        names = package.table_names()
+        lines = resource_lines(read_text(package.descriptor_path))
+        index = names.index(name)
+        at = f"line {lines[index]}: " if index < len(lines) else ""
         raise EvidenceError(
-            f"{package.descriptor_path.name} does not describe this table correctly: "
-            f"{exc.error.message}",
-            where=where,
+            f"{at}table {name!r} is not described correctly: "
+            f"{reasons[0] if reasons else exc.error.message}",
+            where=display(package.descriptor_path),
         ) from None
     if report.valid:
         return
@@ -304,7 +314,7 @@ def _check_schema(package: DataPackage, name: str, where: str) -> None:
 
 
 def _describe(kind, row, field, cell, note, fdesc) -> str:
-    at = f"row {row}" + (f", column {field!r}" if field else "")
+    at = (f"row {row}" if row else "table") + (f", column {field!r}" if field else "")
     expected = fdesc.get("type", "string")
     cons = fdesc.get("constraints", {})
     if kind == "type-error":

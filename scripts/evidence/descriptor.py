@@ -27,7 +27,7 @@ def read_descriptor(path: Path, data_dir: Path) -> dict:
     where = display(path)
     text = read_text(path, where)
     desc = load_yaml(text, where)
-    lines = _resource_lines(text)
+    lines = resource_lines(text)
     if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
         raise EvidenceError("expected a mapping with 'resources', a list of tables", where=where)
     for index, res in enumerate(desc["resources"]):
@@ -60,7 +60,7 @@ FIELD_TYPES = {
 }
 
 
-def _resource_lines(text: str) -> list[int]:
+def resource_lines(text: str) -> list[int]:
     """The line each entry of `resources` starts on, for messages about the descriptor."""
     node = yaml.compose(text)
     if not isinstance(node, yaml.MappingNode):

@@ -18,6 +18,7 @@ from evidence.cite import Bibliography, check_keys
 from evidence.config import BuildFacts, SiteConfig
 from evidence.context import BuildContext
 from evidence.data import DataPackage
+from evidence.descriptor import resource_lines
 from evidence.errors import EvidenceError
 from evidence.processes import DEFAULT_TIMEOUT, child_env
 from evidence.project import Project, read_text
@@ -58,11 +59,20 @@ def check(project: Project) -> tuple[DataPackage, Bibliography]:
     for name in package.table_names():
         package.validate(name)
     bib = Bibliography(project.references_dir)
-    desc_where = str(package.descriptor_path)
-    for res in package.descriptor["resources"]:
+    desc_where = project.rel(package.descriptor_path)
+    desc_lines = read_text(package.descriptor_path).splitlines()
+    starts = resource_lines("\n".join(desc_lines))
+    for index, res in enumerate(package.descriptor["resources"]):
         for holder in [res, *res.get("schema", {}).get("fields", [])]:
             if holder.get("citations"):
-                check_keys(str(holder["citations"]), bib, desc_where)
+                cited = str(holder["citations"])
+                # the line that says it, from the table's entry on (or the entry's first line)
+                start = starts[index] if index < len(starts) else 1
+                line = next(
+                    (n for n in range(start, len(desc_lines) + 1) if cited in desc_lines[n - 1]),
+                    start,
+                )
+                check_keys(cited, bib, desc_where, line)
     for name in package.table_names():
         for row, column, key in package.citation_cells(name):
             if key not in bib:

@@ -39,7 +39,9 @@ def decode_utf8(data: bytes, where: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start : exc.start + 1].hex()
-        if data.startswith(b"PK\x03\x04"):
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            hint = " (the file is UTF-16, as some spreadsheets save 'Unicode text')"
+        elif data.startswith(b"PK\x03\x04"):
             hint = " (this is a ZIP file such as an Excel workbook; export it as CSV UTF-8)"
         elif byte == "a3":
             hint = " (0xa3 is '£' in Windows-1252)"
