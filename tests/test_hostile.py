@@ -6,6 +6,7 @@ project folder). The tests assert that message, so this file is also the catalog
 """
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pytest
 from conftest import FIXTURE, evidence
 from evidence.cli import main
 from evidence.project import content_hash
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 DATA = "analyses/data"
 HEADER = "id,model,weekly_price_gbp,start_year,end_year,note,sources\n"
@@ -470,3 +473,130 @@ def test_formula_cells_are_neutralised_in_csv_downloads(hostile_site, download):
 def test_a_bom_on_a_table_is_harmless(hostile_site):
     results = json.loads((hostile_site / "results.json").read_text())
     assert results["homes.count"]["value"] == 22  # the first column was read as 'area'
+
+
+# ---- an analysis that never returns ------------------------------------------------------------
+
+HANGS = {
+    # the cell spins in Python: interrupted at the limit, it says the line it was on
+    "interruptible": ("while True:\n    pass\n", r"cell 3, line 1[34]"),
+    # it ignores Ctrl-C: killed after the grace period, the message names the cell it started
+    "ignores-ctrl-c": (
+        "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass\n",
+        r"cell 3 \(from line 13\)",
+    ),
+}
+
+
+@pytest.mark.parametrize("body, where", HANGS.values(), ids=HANGS.keys())
+def test_a_hung_analysis_says_it_is_still_running_and_where_it_stopped(
+    project, capsys, monkeypatch, body, where
+):
+    from evidence import processes
+
+    monkeypatch.setattr(processes, "PROGRESS_EVERY", 1.0)
+    monkeypatch.setattr(processes, "GRACE", 1.0)
+    before = content_hash(project / "site")
+    append(ANALYSIS, CELL + body)(project)
+    status, err = evidence(project, "build", "--timeout", "10", capsys=capsys)
+    assert status == 1 and "Traceback" not in err, err
+    progress = [line for line in err.splitlines() if "still running: analyses/homes.py (" in line]
+    assert len(progress) >= 5, err  # about one a second over ten seconds
+    assert "cell 3)" in progress[-1], progress  # the cell it is in, while it runs
+    expected = rf"analyses/homes.py: {where}: still running after 10 s, so it was stopped \(the "
+    assert re.search(expected, err), err
+    assert content_hash(project / "site") == before
+
+
+def test_the_default_time_limit_fits_the_slowest_analysis_with_a_margin():
+    """The default stops a hung analysis in minutes, not ten; the measured slowest shipped
+    analysis (13.4 s under load, processes.py) must fit several times over."""
+    from evidence import processes
+
+    assert 60 <= processes.DEFAULT_TIMEOUT <= 300
+    assert processes.PROGRESS_EVERY < processes.DEFAULT_TIMEOUT / 5
+
+
+# ---- every real table, header only ---------------------------------------------------------------
+
+REAL = Path(__file__).resolve().parents[1]
+REAL_TABLES = sorted(p.stem for p in (REAL / DATA).glob("*.csv"))
+
+
+@pytest.fixture(scope="module")
+def real_data(tmp_path_factory):
+    target = tmp_path_factory.mktemp("real") / "data"
+    shutil.copytree(REAL / DATA, target)
+    return target
+
+
+@pytest.mark.parametrize("table", REAL_TABLES)
+def test_each_real_table_with_its_header_only_names_the_analyses_that_need_it(real_data, table):
+    from evidence.data import DataPackage
+    from evidence.errors import EvidenceError
+    from evidence.pipeline import tables_loaded
+    from evidence.project import Project
+
+    path = real_data / f"{table}.csv"
+    original = path.read_bytes()
+    path.write_bytes(original.splitlines(keepends=True)[0])
+    try:
+        package = DataPackage(real_data)
+        package.loaded_by = tables_loaded(Project(REAL))
+        with pytest.raises(EvidenceError) as caught:
+            package.validate(table)
+    finally:
+        path.write_bytes(original)
+    message = str(caught.value)
+    said = f"{table}.csv: table {table!r} has a header row but no data rows; expected at least 1"
+    assert said in message, message
+    for analysis in package.loaded_by.get(table, []):
+        assert analysis in message
+    if table == "arrangements":
+        assert "analyses/block_contract_outcomes.py" in message
+
+
+# ---- the parsers, on arbitrary input -------------------------------------------------------------
+
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FUZZ
+@given(st.text(max_size=200))
+def test_any_yaml_text_loads_or_fails_with_a_line(text):
+    from evidence.errors import EvidenceError
+    from evidence.project import load_yaml
+
+    try:
+        load_yaml(text, "mkdocs.yml")
+    except EvidenceError as exc:
+        assert str(exc).startswith("mkdocs.yml: ")
+
+
+@FUZZ
+@given(st.binary(max_size=120) | st.text(max_size=120).map(lambda t: ("area,homes\n" + t).encode()))
+def test_any_table_bytes_validate_or_fail_with_one_message(tmp_path_factory, data):
+    from evidence.data import DataPackage
+    from evidence.errors import EvidenceError
+
+    root = tmp_path_factory.mktemp("fuzz")
+    shutil.copytree(FIXTURE / DATA, root / "data")
+    (root / "data" / "homes.csv").write_bytes(data)
+    try:
+        DataPackage(root / "data").validate("homes")
+    except EvidenceError as exc:
+        assert "homes.csv: " in str(exc) and "Traceback" not in str(exc)
+
+
+@FUZZ
+@given(st.text(max_size=200))
+def test_any_bib_text_reads_or_fails_with_one_message(tmp_path_factory, text):
+    from evidence.cite import Bibliography
+    from evidence.errors import EvidenceError
+
+    root = tmp_path_factory.mktemp("bib")
+    (root / "x.bib").write_text(text, encoding="utf-8")
+    try:
+        Bibliography(root)
+    except EvidenceError as exc:
+        assert "x.bib: " in str(exc)

@@ -334,6 +334,17 @@ def _zensical() -> list[str] | None:
         return [exe] if exe else None
 
 
+def test_zensical_is_pinned_in_the_lock_that_bootstrap_installs():
+    """A fresh clone gets Zensical: the dev extra pins it, the hashed lock holds it, and
+    scripts/bootstrap installs that lock. Later versions need a package the registry lacks."""
+    root = Path(__file__).resolve().parents[1]
+    assert '"zensical==0.0.73"' in (root / "pyproject.toml").read_text(encoding="utf-8")
+    lock = (root / "requirements.lock").read_text(encoding="utf-8")
+    assert re.search(r"^zensical==0\.0\.73 \\\n    --hash=sha256:", lock, re.M)
+    bootstrap = (root / "scripts" / "bootstrap").read_text(encoding="utf-8")
+    assert 'install --require-hashes -r "$root/requirements.lock"' in bootstrap
+
+
 def test_the_generated_tree_builds_with_zensical(shipped_site, tmp_path):
     """DESIGN.md: the same mkdocs.yml builds on MkDocs and on Zensical (which ignores plugins)."""
     command = _zensical()
