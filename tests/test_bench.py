@@ -208,3 +208,14 @@ def test_baseline_lock_holds_every_dependency_of_the_project():
     lock = baseline.LOCK.read_text()
     pinned = {n.lower().replace("_", "-") for n in re.findall(r"^([A-Za-z0-9_.-]+)==", lock, re.M)}
     assert wanted <= pinned, f"not in {baseline.LOCK.name}: {sorted(wanted - pinned)}"
+
+
+def test_like_for_like_copy_drops_the_nav_entry_of_the_left_out_analysis(tmp_path):
+    from benchmark.projects import without_nav_entry
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("nav:\n  - Home: index.md\n  - Authorities: authorities.md\n")
+    without_nav_entry(config, "authorities.py")
+    assert config.read_text() == "nav:\n  - Home: index.md\n"
+    with pytest.raises(EvidenceError, match="no nav entry for authorities.md"):
+        without_nav_entry(config, "authorities.py")

@@ -30,6 +30,7 @@ from .projects import (
     set_cell,
     stress_project,
     toggler,
+    without_nav_entry,
 )
 from .report import TARGETS, format_table, verdict
 from .timing import Command, machine_facts, measure, run_once, say
@@ -376,6 +377,7 @@ def run_bench(
             if (bench.proj / "analyses" / NATIONAL_ANALYSIS).is_file():
                 core = copy_project(bench.proj, work / "core")
                 (core / "analyses" / NATIONAL_ANALYSIS).unlink()
+                without_nav_entry(core / "mkdocs.yml", NATIONAL_ANALYSIS)
             say("(a) cold, like for like (without the per-authority analysis), both caches cleared")
             measures["a"] = cold_pair(bench, core, "a", *slow)
             measures["a"]["verdict"] = verdict("a_cold_ratio", measures["a"]["ratio_median"])

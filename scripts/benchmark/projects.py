@@ -252,3 +252,14 @@ def set_cell(path: Path, key_column: str, key: str, column: str, change: Callabl
             _write_table(path, columns, rows)
             return old, new
     raise EvidenceError(f"{path}: no row with {key_column} = {key!r} for the benchmark to edit")
+
+
+def without_nav_entry(config: Path, analysis: str) -> None:
+    """Drop the nav line of the page an analysis makes (a nav entry for a missing page is an
+    error), when the like-for-like copy leaves that analysis out."""
+    page = Path(analysis).with_suffix(".md").name
+    lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not re.match(rf"\s*- [^:]+: {re.escape(page)}\s*$", line)]
+    if len(kept) == len(lines):
+        raise EvidenceError(f"{config}: no nav entry for {page} to leave out")
+    config.write_text("".join(kept), encoding="utf-8")
