@@ -14,6 +14,7 @@
 import altair as alt
 import pandas as pd
 from evidence import load, publish, show
+from evidence.formatting import format_money_short
 
 arrangements = load("arrangements")
 authorities = load("authorities").set_index("ons_code")
@@ -54,9 +55,13 @@ publish(
 # %% [markdown]
 # ## The arrangements
 #
-# One row per arrangement. Empty cells mean no source we found states the fact; the notes in the
-# [data table](downloads/comparison-table-2.csv) say what is unconfirmed and where sources disagree.
-# Weekly prices carry their price year; contract values carry the period they cover.
+# One row per arrangement, with the facts a reader compares first. The arrangement's name opens
+# its own page: what was bought, from whom, for how long, at what value and what happened after,
+# each fact with its source and grade. Empty cells mean no source we found states the fact.
+# Contract values are rounded here to three figures (the exact published sum is on the
+# arrangement's page and in the [data table](data.md#table-arrangements)) and cover the period
+# the notice states, which differs from row to row. A grade of *briefing only* means unconfirmed.
+# Sort by any column, or filter: type "block", "primary" or an authority's name.
 
 
 # %%
@@ -71,42 +76,47 @@ def authority_names(codes: str) -> str:
     return "; ".join(names)
 
 
-def years(row) -> str:
-    start, end = row["start_year"], row["end_year"]
-    if pd.isna(start):
+def who(row) -> str:
+    """The lead authority, and how many others take part (the full list is on the row's page)."""
+    names = [n for n in authority_names(row["authorities"]).split("; ") if n]
+    lead = authority_names(row["lead_authority"]) or (names[0] if names else "")
+    others = len([n for n in names if n != lead])
+    if not lead:
+        return str(row["partners"]) if isinstance(row["partners"], str) else ""
+    return lead + (f" and {others} other{'s' if others > 1 else ''}" if others else "")
+
+
+def value_shown(row) -> str:
+    if pd.isna(row["contract_value_gbp"]):
         return ""
-    return f"{start}–{end}" if not pd.isna(end) else f"{start}–"
+    return format_money_short(row["contract_value_gbp"])
 
 
 table = pd.DataFrame(
     {
         "Arrangement": arrangements["name"],
-        "Authorities": arrangements["authorities"].map(authority_names),
+        "Authority": arrangements.apply(who, axis=1),
         "Model": arrangements["model"],
-        "Status": arrangements["status"],
-        "Years": arrangements.apply(years, axis=1),
-        "Term": arrangements["term_years"],
-        "Extensions": arrangements["extension_years"],
-        "Providers": arrangements["provider_count"],
+        "Start": arrangements["start_year"],
         "Beds": arrangements["beds"],
-        "Weekly price": arrangements["weekly_price_gbp"],
-        "Price year": arrangements["price_year"],
-        "Contract value": arrangements["contract_value_gbp"],
-        "Value covers": arrangements["value_period"],
-        "Evidence": arrangements["evidence_grade"].map(
-            lambda g: "briefing only: unconfirmed, no public copy" if g == "briefing-only" else g
+        "Term": arrangements["term_years"],
+        "Value": arrangements.apply(value_shown, axis=1),
+        "Outcome evidence": arrangements["outcome_evidence"].map(
+            lambda text: "reported" if isinstance(text, str) and text.strip() else "none found"
         ),
-        "sources": arrangements["sources"],
-        "field sources": arrangements["field_sources"],
+        "Grade": arrangements["evidence_grade"].map(
+            lambda g: "briefing only" if g == "briefing-only" else g
+        ),
     }
 )
 # each row can be linked to, e.g. from the briefing: comparison/#arrangement-ID
 table.attrs["row_ids"] = ["arrangement-" + i for i in arrangements["id"]]
+table.attrs["links"] = {"Arrangement": [f"arrangements/{i}.md" for i in arrangements["id"]]}
+table.attrs["cards"] = True
 table.attrs["units"] = {
+    "Start": "year",
     "Term": "years",
-    "Extensions": "years",
-    "Weekly price": "GBP per bed per week",
-    "Contract value": "GBP",
+    "Value": "£, period varies",
 }
 show(table, caption="Commissioning arrangements for children's residential care in England")
 
@@ -154,18 +164,19 @@ publish(
     unit="authorities",
     description="member authorities of the 2016 East Midlands regional framework agreement",
 )
-show(
-    east_midlands[["name", "model", "status", "start_year", "evidence_grade", "sources"]].rename(
-        columns={
-            "name": "Arrangement",
-            "model": "Model",
-            "status": "Status",
-            "start_year": "Start",
-            "evidence_grade": "Evidence",
-        }
-    ),
-    caption="Arrangements involving East Midlands authorities",
+regional = east_midlands[["name", "model", "status", "start_year", "evidence_grade"]].rename(
+    columns={
+        "name": "Arrangement",
+        "model": "Model",
+        "status": "Status",
+        "start_year": "Start",
+        "evidence_grade": "Grade",
+    }
 )
+regional.attrs["links"] = {"Arrangement": [f"arrangements/{i}.md" for i in east_midlands["id"]]}
+regional.attrs["units"] = {"Start": "year"}
+regional.attrs["cards"] = True
+show(regional, caption="Arrangements involving East Midlands authorities (sources on each page)")
 
 # %% [markdown]
 # ## When the arrangements ran

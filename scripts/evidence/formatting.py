@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from evidence import models
 
@@ -45,6 +46,40 @@ def money_millions(value) -> str:
     millions = float(value) / 1e6
     sign = "-" if millions < 0 else ""
     return f"{sign}£{abs(millions):,.1f} million"
+
+
+def format_year(value) -> str:
+    """A year as a year: 2016, never 2,016 or 2016.0; text (a financial year) as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return "" if value is None else str(value)
+
+
+def is_year_column(column: str, values: list, unit: str = "") -> bool:
+    """A column of years: its unit says so, or it is named like one ("Start", "Price year") and
+    every number in it is a whole year."""
+    if unit == "year":
+        return True
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    words = set(re.split(r"[^a-z]+", column.lower()))
+    return (
+        bool(numbers)
+        and all(float(v).is_integer() and 1000 <= v <= 2999 for v in numbers)
+        and bool({"year", "start", "end", "from", "to"} & words)
+    )
+
+
+def format_money_short(value) -> str:
+    """A large published sum as people say it: £33.8 million, £1.29 billion, £850,000 (three
+    significant figures). The exact sum stays in the data, the downloads and the row's page."""
+    if value is None:
+        return ""
+    sign, value = ("-" if value < 0 else ""), abs(float(value))
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if value >= size:
+            text = f"{float(f'{value / size:.3g}'):g}"
+            return f"{sign}£{text} {word}"
+    return f"{sign}£{float(f'{value:.3g}'):,.0f}"
 
 
 def unit_suffix(unit: str) -> str:

@@ -11,13 +11,14 @@ import json
 from evidence import charts
 from evidence.context import BuildContext, notebook_path, page_stem
 from evidence.errors import EvidenceError
-from evidence.formatting import csv_bytes, format_number
+from evidence.formatting import csv_bytes, format_number, format_year, is_year_column
 from evidence.present import calculations, chart_datasets, data_table, plain, sliders, tab_set
 from evidence.record import Chart, Markdown, Origin, Table, Text
 
 SOURCE_COLUMNS = {"sources", "source"}
 FIELD_SOURCE_COLUMNS = {"field sources", "field_sources"}  # "column=key; column=key"
 SORTABLE_ROWS = 8
+PAGED_ROWS = 25  # longer tables show this many rows at a time (assets/tables.js); all print
 
 
 class PageOutputs:
@@ -32,6 +33,7 @@ class PageOutputs:
         self.cited: list[str] = []
         self.files: dict[str, bytes] = {}
         self._tables = 0
+        self.compact_tables = 0  # tables shown as cards on narrow screens (the page hides its toc)
         self._chart_ids: list[str] = []
 
     def render(self, output, origin: Origin) -> str:
@@ -66,33 +68,47 @@ class PageOutputs:
             return f'<p class="evidence-empty">{html.escape(caption or "Table")}: no data.</p>'
         head = "".join(
             f'<th scope="col">{html.escape(c)}'
-            + (f" ({html.escape(units[c])})" if units.get(c) else "")
+            + (f" ({html.escape(units[c])})" if units.get(c) and units[c] != "year" else "")
             + "</th>"
             for c in columns
         )
+        years = {
+            c
+            for i, c in enumerate(columns)
+            if is_year_column(c, [r[i] for r in output.rows], units.get(c, ""))
+        }
         body = []
         row_ids = output.row_ids or [None] * len(output.rows)
-        for row, row_id in zip(output.rows, row_ids, strict=True):
+        for index, (row, row_id) in enumerate(zip(output.rows, row_ids, strict=True)):
             cells = []
             for column, value in zip(columns, row, strict=True):
+                label = f' data-label="{html.escape(column, quote=True)}"' if output.cards else ""
+                target = (output.links.get(column) or [""] * len(output.rows))[index]
                 if column in SOURCE_COLUMNS and value:
                     keys = [k.strip().lstrip("@") for k in str(value).split(";") if k.strip()]
                     text = self._cite("[" + "; ".join("@" + k for k in keys) + "]", where)
-                    cells.append(f"<td>{text}</td>")
+                    cells.append(f"<td{label}>{text}</td>")
                 elif column in FIELD_SOURCE_COLUMNS and value:
                     parts = []
                     for pair in str(value).split(";"):
                         field, _, key = pair.partition("=")
                         text = self._cite(f"[@{key.strip()}]", where)
                         parts.append(f"{html.escape(field.strip())}: {text}")
-                    cells.append(f"<td>{'; '.join(parts)}</td>")
+                    cells.append(f"<td{label}>{'; '.join(parts)}</td>")
                 elif isinstance(value, int | float) and not isinstance(value, bool):
-                    shown = format_number(value, units.get(column, ""))
+                    shown = (
+                        format_year(value)
+                        if column in years
+                        else format_number(value, units.get(column, ""))
+                    )
                     cells.append(
-                        f'<td class="num" data-value="{value!r}">{html.escape(shown)}</td>'
+                        f'<td class="num"{label} data-value="{value!r}">{html.escape(shown)}</td>'
                     )
                 else:
-                    cells.append(f"<td>{html.escape('' if value is None else str(value))}</td>")
+                    text = html.escape("" if value is None else str(value))
+                    if target and text:
+                        text = f'<a href="{self.ctx.link(self.page, target)}">{text}</a>'
+                    cells.append(f"<td{label}>{text}</td>")
             tr = f'<tr id="{html.escape(row_id, quote=True)}">' if row_id else "<tr>"
             body.append(tr + "".join(cells) + "</tr>")
         csv_name = f"downloads/{page_stem(self.page)}-table-{number}.csv"
@@ -100,8 +116,12 @@ class PageOutputs:
         cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
         # long tables get sort and filter controls (assets/tables.js)
         sortable = " data-sortable" if len(output.rows) > SORTABLE_ROWS else ""
+        if len(output.rows) > PAGED_ROWS:
+            sortable += f' data-page-size="{PAGED_ROWS}"'
+        box = "evidence-table evidence-cards-table" if output.cards else "evidence-table"
+        self.compact_tables += output.cards
         return (
-            f'<div class="evidence-table"><table{sortable}>{cap}<thead><tr>{head}</tr></thead>'
+            f'<div class="{box}"><table{sortable}>{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>\n"
             f'<p class="evidence-download"><a href="{self.ctx.link(self.page, csv_name)}" '
             f"download>Download this table (CSV, {len(output.rows)} rows)</a></p>"

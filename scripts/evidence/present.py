@@ -10,7 +10,8 @@ arrow keys to switch) and they work without JavaScript.
 from __future__ import annotations
 
 import html
-import re
+
+from evidence.formatting import is_year_column
 
 TAB_LABELS = ("Chart", "Table", "Sources", "Download")
 
@@ -96,16 +97,6 @@ def sliders(spec: dict) -> list[tuple[str, object]]:
     return out
 
 
-def _year_like(column: str, values: list) -> bool:
-    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    words = re.split(r"[^a-z]+", column.lower())
-    return (
-        bool(numbers)
-        and all(float(v).is_integer() and 1000 <= v <= 2999 for v in numbers)
-        and bool({"year", "start", "end", "from", "to"} & set(words))
-    )
-
-
 def data_table(spec: dict, rows: list[dict]) -> dict:
     """A chart dataset as columns and rows (outputs.PageOutputs makes it a table)."""
     titles = field_titles(spec)
@@ -119,7 +110,7 @@ def data_table(spec: dict, rows: list[dict]) -> dict:
         title = titles.get(f)
         columns.append(title if title and title not in columns and title not in fields else f)
     # years read as years (2025, not 2,025): shown as text
-    years = {f for f in fields if _year_like(f, [r.get(f) for r in rows])}
+    years = {f for f in fields if is_year_column(f, [r.get(f) for r in rows])}
     table_rows = [
         [
             str(int(row[f])) if f in years and isinstance(row.get(f), int | float) else row.get(f)

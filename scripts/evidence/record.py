@@ -7,8 +7,8 @@ contract between the two stages. The JSON form is:
 - ``cells``: one entry per Markdown or code cell, in order. A Markdown cell has ``source``; a code
   cell has ``source``, ``line`` (the file line its body starts on) and ``outputs``.
 - an output has ``kind``: ``stream`` or ``text`` (``text``), ``markdown`` (``text``, Markdown with
-  citations), ``table`` (``columns``, ``rows``, ``caption``, ``units``, ``row_ids``) or ``chart``
-  (``spec``, a Vega-Lite dict, and ``description``).
+  citations), ``table`` (``columns``, ``rows``, ``caption``, ``units``, ``row_ids``, ``links``,
+  ``cards``) or ``chart`` (``spec``, a Vega-Lite dict, and ``description``).
 - ``results``: name -> ``value``, ``unit``, ``description``, ``cell``.
 - ``inputs``: table name -> ``sha256`` of its bytes and ``schema`` (hash of its description).
 - ``pages`` (optional): generated page path -> ``title`` and ``outputs``, each output also giving
@@ -46,6 +46,9 @@ class Table:
     caption: str = ""
     units: dict[str, str] = field(default_factory=dict)
     row_ids: list[str] = field(default_factory=list)
+    # column -> one page per row ("arrangements/x.md"; empty: no link), rendered as links
+    links: dict[str, list[str]] = field(default_factory=dict)
+    cards: bool = False  # a compact table whose rows read as cards on a narrow screen
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,8 @@ def read_output(data: dict) -> Output:
             data.get("caption") or "",
             data.get("units") or {},
             data.get("row_ids") or [],
+            data.get("links") or {},
+            bool(data.get("cards")),
         )
     if kind == "chart":
         return Chart(data["spec"], data.get("description") or "")

@@ -1,10 +1,10 @@
 """Stage 5, render: gather every page, then write them (as MkDocs' own build does).
 
 ``gather`` hands the build context to each page producer in turn (docs, analyses and the pages
-they generate, data guidance, briefing, methods) and, once every other page exists, makes the
-References page (so "Cited on" names every citing page) and the Results page from the complete
-set. ``write`` is the one place that puts pages, their files and the site's assets into the
-build tree; MkDocs then renders it with no plugin.
+they generate, data guidance, a page per arrangement, briefing, methods) and, once every other
+page exists, makes the References page (so "Cited on" names every citing page) and the Results
+page from the complete set. ``write`` is the one place that puts pages, their files and the
+site's assets into the build tree; MkDocs then renders it with no plugin.
 """
 
 from __future__ import annotations
@@ -15,7 +15,16 @@ from pathlib import Path
 
 from evidence import briefing, charts
 from evidence.context import BuildContext, Page
-from evidence.pages import analysis, data_guidance, docs, generated, methods, references, results
+from evidence.pages import (
+    analysis,
+    arrangements,
+    data_guidance,
+    docs,
+    generated,
+    methods,
+    references,
+    results,
+)
 
 ASSETS = Path(__file__).parent / "assets"
 SITE_ASSETS = ("charts.js", "tables.js", "evidence.css")
@@ -40,6 +49,7 @@ def gather(ctx: BuildContext, previous_build: Path) -> Rendered:
         pages += generated.produce(ctx, name)
     if ctx.package is not None:
         pages.append(data_guidance.produce(ctx))
+        pages += arrangements.produce(ctx)  # after the profiles, which its pages link to
     out = Rendered(pages, files)
     if briefing.has_briefing(ctx.project):
         briefed = briefing.produce(ctx, previous_build)

@@ -110,8 +110,17 @@ def _capture(value, caption=None, description=None) -> dict | None:
             raise EvidenceError(
                 f"table attrs['row_ids'] has {len(row_ids)} ids for {len(rows)} rows"
             )
+        links = {str(k): [str(t) for t in v] for k, v in (value.attrs.get("links") or {}).items()}
+        for column, targets in links.items():
+            if column not in columns or len(targets) != len(rows):
+                raise EvidenceError(
+                    f"table attrs['links'][{column!r}] needs a column of that name and one "
+                    f"target per row ({len(rows)}), not {len(targets)}"
+                )
         return {
             "row_ids": row_ids,
+            "links": links,
+            "cards": bool(value.attrs.get("cards")),
             "kind": "table",
             "columns": columns,
             "rows": rows,

@@ -1,9 +1,13 @@
-// Sort and filter for tables marked data-sortable: click (or Enter on) a column heading to
-// sort; type in the box above a table to show only rows containing that text. No network.
+// Sort, filter and pages for tables marked data-sortable: click (or Enter on) a column heading
+// to sort; type in the box above a table to show only rows containing that text; a table with
+// data-page-size shows that many rows at a time, with Previous / Next / Show all below it.
+// Without JavaScript every row shows. No network.
 function enhanceTable(table) {
   const body = table.tBodies[0];
   if (!body) return;
   const rows = Array.from(body.rows);
+  const size = parseInt(table.dataset.pageSize || "0", 10);
+  let page = 0, showAll = !size, matching = rows;
   const label = document.createElement("label");
   label.className = "evidence-filter";
   label.textContent = "Filter rows: ";
@@ -16,25 +20,69 @@ function enhanceTable(table) {
   label.appendChild(status);
   const box = table.closest(".evidence-table") || table;
   box.parentNode.insertBefore(label, box);
+  let pager = null;
+  const button = (text, act) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "evidence-page";
+    b.textContent = text;
+    b.addEventListener("click", act);
+    pager.appendChild(b);
+    return b;
+  };
+  let prev, next, all;
+  if (size) {
+    pager = document.createElement("div");
+    pager.className = "evidence-pager";
+    prev = button("Previous rows", () => { page -= 1; show(); });
+    next = button("Next rows", () => { page += 1; show(); });
+    all = button("Show all rows", () => { showAll = !showAll; page = 0; show(); });
+    box.parentNode.insertBefore(pager, box.nextSibling);
+  }
+  function show() {
+    const pages = Math.max(1, Math.ceil(matching.length / (size || 1)));
+    page = Math.min(Math.max(page, 0), pages - 1);
+    const from = showAll ? 0 : page * size;
+    const to = showAll ? matching.length : Math.min(from + size, matching.length);
+    const shown = new Set(matching.slice(from, to));
+    rows.forEach((r) => { r.hidden = !shown.has(r); });
+    const range = matching.length ? `rows ${from + 1}–${to}` : "no rows";
+    const filtered = matching.length < rows.length;
+    if (size) {
+      status.textContent = ` ${range} of ${matching.length}` +
+        (filtered ? ` matching (${rows.length} in all)` : "");
+    } else {
+      status.textContent = filtered ? ` ${matching.length} of ${rows.length} rows` : "";
+    }
+    if (pager) {
+      prev.disabled = showAll || page === 0;
+      next.disabled = showAll || to >= matching.length;
+      all.textContent = showAll ? `Show ${size} rows at a time` : "Show all rows";
+      pager.hidden = matching.length <= size && !showAll;
+    }
+  }
+  // a link to one row (comparison/#arrangement-x) opens the page of rows that holds it
+  table.evidenceReveal = (row) => {
+    if (!rows.includes(row)) return;
+    input.value = ""; matching = rows;
+    page = Math.floor(matching.indexOf(row) / (size || 1));
+    show();
+  };
   input.addEventListener("input", () => {
     const q = input.value.trim().toLowerCase();
-    let shown = 0;
-    rows.forEach((r) => {
-      const hit = !q || r.textContent.toLowerCase().includes(q);
-      r.hidden = !hit;
-      if (hit) shown += 1;
-    });
-    status.textContent = ` ${shown} of ${rows.length} rows`;
+    matching = rows.filter((r) => !q || r.textContent.toLowerCase().includes(q));
+    page = 0;
+    show();
   });
   Array.from(table.tHead.rows[0].cells).forEach((th, col) => {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "evidence-sort";
-    button.innerHTML = th.innerHTML;
+    const sort = document.createElement("button");
+    sort.type = "button";
+    sort.className = "evidence-sort";
+    sort.innerHTML = th.innerHTML;
     th.innerHTML = "";
-    th.appendChild(button);
+    th.appendChild(sort);
     th.setAttribute("aria-sort", "none");
-    button.addEventListener("click", () => {
+    sort.addEventListener("click", () => {
       const asc = th.getAttribute("aria-sort") !== "ascending";
       table.tHead.rows[0].querySelectorAll("th").forEach((h) => h.setAttribute("aria-sort", "none"));
       th.setAttribute("aria-sort", asc ? "ascending" : "descending");
@@ -44,18 +92,34 @@ function enhanceTable(table) {
         const n = parseFloat(String(v).replace(/[£,%]/g, ""));
         return v === "" ? null : (isNaN(n) ? v.toLowerCase() : n);
       };
-      rows.sort((a, b) => {
+      const order = (a, b) => {
         const x = key(a), y = key(b);
         if (x === null) return 1;
         if (y === null) return -1;
         return (x < y ? -1 : x > y ? 1 : 0) * (asc ? 1 : -1);
-      });
+      };
+      rows.sort(order);
+      matching = matching.slice().sort(order);
       rows.forEach((r) => body.appendChild(r));
+      show();
     });
   });
+  if (size || rows.length) show();
 }
+function revealTarget() {
+  const id = decodeURIComponent(location.hash.slice(1));
+  const row = id && document.getElementById(id);
+  if (!row || row.tagName !== "TR") return;
+  const table = row.closest("table");
+  if (table && table.evidenceReveal) {
+    table.evidenceReveal(row);
+    row.scrollIntoView();
+  }
+}
+window.addEventListener("hashchange", revealTarget);
 function enhanceTables() {
   document.querySelectorAll("table[data-sortable]").forEach(enhanceTable);
+  revealTarget();
 }
 if (document.readyState === "loading") {
   document.addEventListener("DOMContentLoaded", enhanceTables);

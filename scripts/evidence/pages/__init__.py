@@ -5,6 +5,7 @@
 - ``docs``: the hand-written pages of docs/ (Jinja2 for results, [@key] for citations)
 - ``analysis``: one page per analysis (its cells, outputs and folded code) and its notebook
 - ``generated``: the pages an analysis makes with ``page(...)``
+- ``arrangements``: a page per row of the arrangements table (what, who, how long, price, after)
 - ``data_guidance``: every table and column, from datapackage.yaml, with each table's CSV
 - ``methods``: how the site is built, and this build's provenance (provenance.json)
 - ``references`` and ``results``: made last, from the complete set of pages and results

@@ -41,6 +41,8 @@ def produce(ctx: BuildContext, name: str) -> Page:
     notebook = notebook_bytes(record, lambda spec: ctx.svgs.get(spec_id(spec)), ctx.results)
     files = {**shown.files, notebook_path(name): notebook}
     text = ctx.finish(page, "\n\n".join(parts) + "\n", shown.cited)
+    if shown.compact_tables:  # a compact table takes the whole width: the contents list goes
+        text = "---\nhide:\n  - toc\n---\n\n" + text
     return ctx.add(Page(page, text, title, files))
 
 
