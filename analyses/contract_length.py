@@ -313,7 +313,39 @@ for key, column, unit in (
         unit=unit,
         description=f"{column} of the council's saving at the highest-expected-value term",
     )
-at7 = value[value["Term"] == term7].set_index("Clause")["Expected PV"]
+# %% [markdown]
+# ## What an exit clause is worth
+#
+# An exit clause cuts both ways: the provider charges for it up front (a higher price per
+# bed-week), and either side may leave at an exit. Over a {{ result("contract_length.term7") }}
+# block, against the same block with no exit clause, the table gives the provider's price, the
+# council's expected present-value saving with its P10 and P90, and the change in that expected
+# saving: what the clause is worth to the council once the provider's repricing is paid. A
+# negative worth means the clause costs the council more than the protection it buys.
+
+# %%
+at7 = value[value["Term"] == term7].set_index("Clause")
+worth = pd.DataFrame(
+    [
+        {
+            "Exit clause": label,
+            "Provider's price": float(price(term7, clause)),
+            "Expected PV": float(at7.loc[label, "Expected PV"]),
+            "P10": float(at7.loc[label, "P10"]),
+            "P90": float(at7.loc[label, "P90"]),
+            "Worth against none": float(
+                at7.loc[label, "Expected PV"] - at7.loc[clauses["none"], "Expected PV"]
+            ),
+        }
+        for clause, label in clauses.items()
+    ]
+)
+worth.attrs["units"] = {"Provider's price": WEEK} | {
+    c: TOTAL for c in ("Expected PV", "P10", "P90", "Worth against none")
+}
+show(worth, caption=f"What each exit clause is worth to the council over {term7} years")
+publish("contract_length.term7", f"{term7}-year", unit="term", description="term the table uses")
+at7 = at7["Expected PV"]
 for clause in ("no-fault", "breaks"):
     publish(
         f"contract_length.option_value_{clause.replace('-', '_')}",

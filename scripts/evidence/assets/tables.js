@@ -117,8 +117,33 @@ function revealTarget() {
   }
 }
 window.addEventListener("hashchange", revealTarget);
+// A long list marked data-filter (the References page) gets the same filter box.
+function enhanceList(list) {
+  const items = Array.from(list.children);
+  const label = document.createElement("label");
+  label.className = "evidence-filter";
+  label.textContent = "Filter sources: ";
+  const input = document.createElement("input");
+  input.type = "search";
+  label.appendChild(input);
+  const status = document.createElement("span");
+  status.setAttribute("role", "status");
+  status.className = "evidence-filter-status";
+  label.appendChild(status);
+  list.parentNode.insertBefore(label, list);
+  input.addEventListener("input", () => {
+    const q = input.value.trim().toLowerCase();
+    let shown = 0;
+    items.forEach((item) => {
+      item.hidden = Boolean(q) && !item.textContent.toLowerCase().includes(q);
+      if (!item.hidden) shown += 1;
+    });
+    status.textContent = q ? ` ${shown} of ${items.length} sources` : "";
+  });
+}
 function enhanceTables() {
   document.querySelectorAll("table[data-sortable]").forEach(enhanceTable);
+  document.querySelectorAll("ul[data-filter]").forEach(enhanceList);
   revealTarget();
 }
 if (document.readyState === "loading") {
