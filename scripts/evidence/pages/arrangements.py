@@ -75,7 +75,7 @@ def produce(ctx: BuildContext) -> list[Page]:
     package = ctx.package
     if package is None or TABLE not in package.table_names():
         return []
-    where = package.display(TABLE)
+    where = ctx.project.rel(package.path(TABLE))  # relative: the same bytes in any folder
     fields = {f["name"]: f for f in package.fields(TABLE)}
     rows = list(csv.DictReader(io.StringIO(package.read_bytes(TABLE).decode("utf-8-sig"))))
     names = _authority_names(ctx)
