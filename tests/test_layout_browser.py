@@ -147,7 +147,7 @@ def test_every_arrangement_is_reachable_from_the_comparison_table(served):  # no
             seen: set[str] = set()
             for _ in range(len(ids)):
                 rows = table.locator("tbody tr:not([hidden])")
-                assert 0 < await rows.count() <= 25
+                assert 0 < await rows.count() <= 15
                 for href in await rows.locator("td:first-child a").evaluate_all(
                     "as => as.map(a => a.getAttribute('href'))"
                 ):

@@ -18,7 +18,7 @@ from evidence.record import Chart, Markdown, Origin, Table, Text
 SOURCE_COLUMNS = {"sources", "source"}
 FIELD_SOURCE_COLUMNS = {"field sources", "field_sources"}  # "column=key; column=key"
 SORTABLE_ROWS = 8
-PAGED_ROWS = 25  # longer tables show this many rows at a time (assets/tables.js); all print
+PAGED_ROWS = 15  # longer tables show this many rows at a time (assets/tables.js); all print
 
 
 class PageOutputs:
