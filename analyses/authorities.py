@@ -21,12 +21,27 @@
 # %%
 import pandas as pd
 from evidence import load, page, publish, show
+from evidence.formatting import format_number
+from evidence.pages.profiles import (
+    ARRANGEMENT_LINK,
+    ENGLAND,
+    PLACES,
+    RATE,
+    SHARE,
+    SPEND,
+    Profile,
+    as_text,
+    cited,
+    show_profile,
+    split,
+)
 
 authorities = load("authorities").set_index("ons_code")
 changes = load("authority_changes")
 arrangements = load("arrangements")
 releases = load("releases")
 placements = load("cla_placements")
+rates = load("cla_rates")
 outside = load("childrens_homes_outside")
 net_gain = load("childrens_homes_net_gain")
 spend = load("residential_spend")
@@ -38,26 +53,12 @@ citation_of = releases.drop_duplicates("release").set_index("release")["citation
 
 
 def cite(*sources) -> str:
-    """A citation group for the releases rows came from, e.g. '[@a; @b]'. Each source is a
-    frame with a 'release' column or a set of release identifiers."""
-    keys = []
-    for source in sources:
-        found = source if isinstance(source, set) else set(source["release"].dropna())
-        for release in sorted(found):
-            for key in str(citation_of[release]).split(";"):
-                if key.strip() and key.strip() not in keys:
-                    keys.append(key.strip())
-    return "[" + "; ".join("@" + k for k in keys) + "]" if keys else ""
+    return cited(citation_of, *sources)
 
 
 def releases_by(frame: pd.DataFrame, key: str) -> dict:
     """The set of releases each area's rows came from."""
     return frame.groupby(key)["release"].agg(set).to_dict()
-
-
-def as_text(values: pd.Series) -> list:
-    """Years and other labels as text, so tables show 2024 rather than 2,024."""
-    return [None if pd.isna(v) else str(v) for v in values]
 
 
 # the code each region row carries, by the region name the authorities table uses
@@ -66,7 +67,6 @@ region_code = {
     name.casefold(): code
     for name, code in zip(region_rows["area_name"], region_rows["area_code"], strict=True)
 }
-ENGLAND = "E92000001"
 
 
 # %% [markdown]
@@ -90,16 +90,6 @@ region_of = {
     code: region_code.get(str(region).casefold())
     for code, region in {**authorities["region"].to_dict(), **former_region}.items()
 }
-
-
-def split(frame: pd.DataFrame, key: str, units: dict) -> dict:
-    """One small table per area, with the units the renderer formats by."""
-    tables = {}
-    for code, part in frame.groupby(key, sort=False):
-        table = part.drop(columns=[key]).reset_index(drop=True)
-        table.attrs["units"] = units
-        tables[code] = table
-    return tables
 
 
 def with_comparators(frame, keys, value, code_column="area_code"):
@@ -300,7 +290,7 @@ counts = wide[["area_code", "year", "in_homes", "series"]].rename(columns={"seri
 money = money.merge(counts, on=["area_code", "year"], how="left")
 money["per_child"] = (
     money["total expenditure"] / money["in_homes"].where(money["in_homes"] > 0)
-).round(0)
+).round(-3)  # a rough ratio: to the nearest £1,000
 money = money.sort_values(["area_code", "financial_year"])
 spend_tables = split(
     money[
@@ -343,22 +333,20 @@ def spend_table(code: str):
     return spend_tables[code], [spend_rows[code]]
 
 
-# homes in the area: the 'registered' list (which includes homes not yet inspected) where Ofsted
-# published one for that date, otherwise the provider-level list
-registered_dates = set(homes.loc[homes["list"] == "registered", "as_at"])
-chosen = homes[homes["as_at"].isin(registered_dates) == (homes["list"] == "registered")]
+# homes in the area: Ofsted's provider-level list, the one list published for every year here
+listed_homes = homes[homes["list"] == "provider-level"]
 supply = (
-    chosen.groupby(["ons_code", "as_at", "list", "sector"])
+    listed_homes.groupby(["ons_code", "as_at", "provision_type", "sector"])
     .agg(homes=("urn", "size"), places=("places", "sum"))
     .reset_index()
-    .sort_values(["ons_code", "as_at", "sector"])
+    .sort_values(["ons_code", "as_at", "provision_type", "sector"])
 )
 supply["as_at"] = supply["as_at"].dt.strftime("%d %B %Y")
 supply_tables = split(
     supply.rename(
         columns={
             "as_at": "As at",
-            "list": "Ofsted list",
+            "provision_type": "Kind of home",
             "sector": "Sector",
             "homes": "Homes",
             "places": "Places",
@@ -381,7 +369,7 @@ grid.columns.name = None
 order = ["outstanding", "good", "requires improvement", "inadequate", "not yet inspected"]
 grid = grid[["ons_code", "Sector", *[c for c in order if c in grid.columns]]]
 grid_tables = split(grid, "ons_code", {})
-homes_releases = releases_by(homes, "ons_code")
+homes_releases = releases_by(listed_homes, "ons_code")
 ilacs_of = dict(tuple(ilacs.groupby("ons_code")))
 
 
@@ -421,6 +409,15 @@ for position, codes in enumerate(members):
 
 def arrangement_rows(code: str) -> pd.DataFrame:
     return listed.iloc[arrangements_of.get(code, [])].reset_index(drop=True)
+
+
+def arrangement_links(code: str) -> str:
+    """Each arrangement the authority leads or joins, linked to where it is described."""
+    rows = arrangements.iloc[arrangements_of.get(code, [])]
+    return "; ".join(
+        f"[{name}]({ARRANGEMENT_LINK.format(id=i)})"
+        for i, name in zip(rows["id"], rows["name"], strict=True)
+    )
 
 
 # the latest year of each measure, for the regional comparison
@@ -470,133 +467,274 @@ def peer_table(code: str) -> pd.DataFrame:
     return table
 
 
+# %% [markdown]
+# ## The charts: each authority beside its region and England
+#
+# Four measures that compare across sizes, one row per area and year: children looked after per
+# 10,000 children (DfE); the share of them in secure homes and children's homes (the DfE series
+# from 2020 only, so one definition throughout); places in children's homes per 10,000 children
+# (Ofsted's provider-level list for every year, not counting secure homes or residential special
+# schools registered as children's homes); and RO3 residential spending per child in those homes.
+# A region's or England's spending per child adds up the authorities that published both figures.
+
+# %%
+area_name = {**authorities["name"].to_dict(), ENGLAND: "England"}
+area_name.update({code: name.title() for name, code in region_code.items()})
+area_name.update(dict(zip(region_rows["area_code"], region_rows["area_name"], strict=True)))
+population = rates.assign(
+    population=rates["children"]
+    * 10_000
+    / rates["rate_per_10000"].where(rates["rate_per_10000"] > 0)
+).set_index(["area_code", "year"])["population"]
+mainstream = listed_homes[listed_homes["provision_type"] == "children's home"]
+mainstream = mainstream.assign(year=mainstream["as_at"].dt.year)
+by_area = mainstream.groupby(["ons_code", "year"])["places"].sum()
+by_region = (
+    mainstream.assign(region=mainstream["ons_code"].map(region_of))
+    .groupby(["region", "year"])["places"]
+    .sum()
+)
+by_nation = mainstream.groupby("year")["places"].sum()
+former_codes = {code: [c["code"] for c in rows] for code, rows in predecessors.items()}
+place_rows = []
+for (code, year), people in population.items():
+    if code == ENGLAND:
+        places = by_nation.get(year)
+    elif code in by_region.index.get_level_values(0):
+        places = by_region.get((code, year))
+    elif year in set(mainstream["year"]):
+        # zero homes is a count; homes still listed under a former area's code are not
+        inherited = any((old, year) in by_area.index for old in former_codes.get(code, []))
+        places = None if inherited else by_area.get((code, year), 0)
+    else:
+        places = None
+    if places is not None and pd.notna(people):
+        place_rows.append((code, str(year), PLACES, round(10_000 * places / people, 1)))
+ro3_money = money[(money["series"] == "Revenue Outturn RO3") & (money["count"] == "2020 onwards")]
+both = ro3_money.dropna(subset=["total expenditure", "in_homes"])
+both = both[both["in_homes"] > 0]
+grouped = [
+    both.assign(code=both["area_code"].map(region_of)).groupby(["code", "financial_year"]),
+    both.assign(code=ENGLAND).groupby(["code", "financial_year"]),
+]
+spend_points = [
+    (c, y, SPEND, float(round(g["total expenditure"].sum() / g["in_homes"].sum(), -3)))
+    for groups in grouped
+    for (c, y), g in groups
+]
+spend_points += [
+    (c, y, SPEND, None if pd.isna(v) else float(v))
+    for c, y, v in zip(
+        ro3_money["area_code"], ro3_money["financial_year"], ro3_money["per_child"], strict=True
+    )
+]
+later = wide[wide["series"] == "2020 onwards"]
+measures = pd.DataFrame(
+    [
+        *[
+            (c, str(y), RATE, None if pd.isna(v) else float(v))
+            for c, y, v in zip(
+                rates["area_code"], rates["year"], rates["rate_per_10000"], strict=True
+            )
+        ],
+        *[
+            (c, str(y), SHARE, None if pd.isna(v) else float(v))
+            for c, y, v in zip(later["area_code"], later["year"], later["share"], strict=True)
+        ],
+        *place_rows,
+        *spend_points,
+    ],
+    columns=["code", "year", "measure", "value"],
+).drop_duplicates(["code", "year", "measure"])
+rows_of = {code: part for code, part in measures.groupby("code")}
+later_rows = placements[placements["series"] == "2020 onwards"]
+chart_sources = cite(rates, later_rows, mainstream, spend[spend["series"] == "Revenue Outturn RO3"])
+
+
+def chart_rows(code: str) -> list[dict]:
+    """The authority's rows, its region's and England's, as the chart's data."""
+    rows = []
+    for area in (code, region_of.get(code), ENGLAND):
+        part = rows_of.get(area)
+        if part is None:
+            continue
+        for measure, year, value in zip(part["measure"], part["year"], part["value"], strict=True):
+            rows.append({"measure": measure, "year": year, "area": area_name[area], "value": value})
+    return sorted(rows, key=lambda r: (r["measure"], r["year"], r["area"]))
+
+
+publish(
+    "authorities.england_places_per_10000_latest",
+    float(
+        measures[(measures["code"] == ENGLAND) & (measures["measure"] == PLACES)].iloc[-1]["value"]
+    ),
+    unit="places per 10,000 children",
+    description="places in children's homes in England per 10,000 children, Ofsted "
+    "provider-level list at the latest 31 March (children's homes only)",
+)
+
+# %% [markdown]
+# ## Ofsted's own count and this site's
+#
+# Ofsted's published figure for children's homes counts its list of registered providers and
+# places; the profiles count its provider-level list, the only list published for every year
+# imported here. The two lists differ:
+
+# %%
+registered = homes[(homes["list"] == "registered") & (homes["provision_type"] == "children's home")]
+same_day = mainstream[mainstream["as_at"].isin(set(registered["as_at"]))]
+official = national_homes[
+    (national_homes["provision_type"] == "Children's Homes")
+    & (national_homes["measure"] == "providers")
+    & national_homes["as_at"].isin(set(registered["as_at"]))
+]
+if len(official) and len(same_day):
+    day = official["as_at"].iloc[0]
+    count_note = (
+        f"Ofsted's published count of children's homes at {day.strftime('%d %B %Y')} is "
+        f"{int(official['value'].iloc[0]):,} {cite(official)}, from its list of registered "
+        f"providers, which includes homes not yet inspected; the provider-level list used on "
+        f"the profiles has {len(same_day[same_day['as_at'] == day]):,} at that date "
+        f"{cite(same_day)}."
+    )
+    show(count_note)
+else:
+    count_note = ""
+
+
+# %% [markdown]
+# ## One page per authority
+
+
+# %%
+def latest(code: str, measure: str):
+    part = rows_of.get(code)
+    if part is None:
+        return None, None
+    part = part[(part["measure"] == measure) & part["value"].notna()]
+    return (None, None) if part.empty else (part["year"].iloc[-1], part["value"].iloc[-1])
+
+
+def glance(code: str, region: str) -> list[str]:
+    """The at-a-glance lines: the latest of each measure beside the region and England."""
+    lines = []
+    reg = region_of.get(code)
+
+    def beside(measure, unit=""):
+        year, mine = latest(code, measure)
+        if year is None:
+            return None, ""
+        others = []
+        for label, area in ((region, reg), ("England", ENGLAND)):
+            part = rows_of.get(area)
+            hit = (
+                None
+                if part is None
+                else part[(part["measure"] == measure) & (part["year"] == year)]
+            )
+            if hit is not None and len(hit) and pd.notna(hit["value"].iloc[0]):
+                others.append(f"{label} {format_number(float(hit['value'].iloc[0]), unit)}")
+        return year, f"{format_number(float(mine), unit)}" + (
+            f" ({'; '.join(others)})" if others else ""
+        )
+
+    count = rates[(rates["area_code"] == code) & rates["children"].notna()].sort_values("year")
+    year, text = beside(RATE)
+    if year and len(count):
+        lines.append(
+            f"Children looked after at 31 March {year}: {int(count['children'].iloc[-1]):,}, "
+            f"{text} per 10,000 children {cite(count.tail(1))}."
+        )
+    year, text = beside(SHARE, "percent")
+    if year:
+        lines.append(
+            f"In secure homes and children's homes at 31 March {year}: {text} of those "
+            "looked after "
+            f"{cite(later_rows[later_rows['area_code'] == code])}."
+        )
+    here = mainstream[mainstream["ons_code"] == code]
+    if len(here):
+        at = here["as_at"].max()
+        now = here[here["as_at"] == at]
+        lines.append(
+            f"Children's homes in the area at {at.strftime('%d %B %Y')}: {len(now):,} homes with "
+            f"{int(now['places'].sum()):,} places (Ofsted provider-level list; secure homes and "
+            f"residential special schools not counted) {cite(now)}."
+        )
+    year, text = beside(SPEND, "GBP")
+    if year:
+        lines.append(
+            f"Residential spending per child in children's homes, {year}: {text} "
+            "(RO3 total expenditure ÷ children in homes) "
+            f"{chart_sources_of(code)}."
+        )
+    if arrangements_of.get(code):
+        lines.append(
+            f"Commissioning arrangements documented: {len(arrangements_of[code])} "
+            "([listed below](#commissioning-arrangements))."
+        )
+    return lines
+
+
+def chart_sources_of(code: str) -> str:
+    return cite(spend[(spend["area_code"] == code) & (spend["series"] == "Revenue Outturn RO3")])
+
+
 profiles = 0
 for code, info in authorities.iterrows():
-    title = info["name"]
-    with page(f"authorities/{code}", title=title):
-        show(
-            f"{info['type'].capitalize()} in {info['region']}; ONS code {code}, DfE code "
-            f"{info['dfe_code']}. [All authorities](../authorities.md)"
+    judgement = ilacs_of.get(code)
+    inspection = None
+    if judgement is not None:
+        j = judgement.sort_values("as_at").iloc[-1]
+        when = "" if pd.isna(j["inspection_date"]) else j["inspection_date"].strftime("%B %Y")
+        inspection = (
+            f"Ofsted's latest inspection of the authority's children's services at "
+            f"{j['as_at'].strftime('%d %B %Y')} ({when}): overall effectiveness "
+            f"*{j['overall_effectiveness'] or 'not given'}*; children in care "
+            f"*{j['children_in_care'] or 'not given'}* {cite(judgement)}."
         )
-        for former in predecessors.get(code, []):
-            show(
-                f'!!! note "Former area: {former["name"]} ({former["code"]})"\n'
-                f"    {former['note']} Figures published for {former['name']} are in the "
-                f"[{former['name']} rows](#former-areas) below."
+    placed = placement_table(code)
+    out_table, out_frames = outside_table(code)
+    money_table, money_frames = spend_table(code)
+    counts, grid, at = homes_tables(code)
+    former = []
+    for change in predecessors.get(code, []):
+        old = change["code"]
+        old_placed = placement_table(old)
+        former.append(
+            (
+                change,
+                old_placed.drop(columns=["Region share"]) if len(old_placed) else None,
+                outside_table(old)[0],
+                spend_table(old)[0],
             )
-        show("## Children looked after and children's homes")
-        table = placement_table(code)
-        if len(table):
-            show(
-                "Children looked after at 31 March, and those in the series' children's-home "
-                "category. 2011 to 2017 counts secure units, children's homes and hostels; 2020 "
-                "onwards counts secure homes and children's homes: a break in the series, not a "
-                f"change in practice. Source: {cite(placement_releases[code])}."
-            )
-            show(table, caption=f"{title}: children looked after and in children's homes")
-        else:
-            show("No placement figures are published for this authority in the imported releases.")
-        show("## Placed outside the authority, and net gain")
-        table, frames = outside_table(code)
-        if table is not None:
-            show(
-                "Children in children's homes placed outside the authority's boundary at 31 "
-                "March, as a share of its children in children's homes; and the net gain: "
-                "children of other authorities placed in homes in its area minus its own placed "
-                f"outside. Source: {cite(*frames)}."
-            )
-            show(
-                table, caption=f"{title}: children in children's homes placed outside the authority"
-            )
-        else:
-            show("No figures are published for this authority in the imported releases.")
-        show("## Spending on residential care")
-        table, frames = spend_table(code)
-        if table is not None:
-            show(
-                "Residential care for children looked after, in pounds, from two different "
-                "returns (Section 251 outturn, Revenue Outturn RO3), shown side by side. Spending "
-                "per child divides a year's spending by the children in the children's-home "
-                "category on the following 31 March, so it is only a rough scale: the spending "
-                "line and the count do not cover exactly the same placements. Source: "
-                f"{cite(*frames, placement_releases.get(code, set()))}."
-            )
-            show(table, caption=f"{title}: residential care spending")
-        else:
-            show("No spending figures are published for this authority in the imported releases.")
-        show("## Children's homes in the area")
-        counts, grid, as_at = homes_tables(code)
-        if counts is not None:
-            show(
-                "Children's homes of every kind registered with Ofsted in the authority's area, "
-                "whoever runs them and whichever authority places children there. Source: "
-                f"{cite(homes_releases[code])}."
-            )
-            show(counts, caption=f"{title}: children's homes and places by sector")
-            at = as_at.strftime("%d %B %Y")
-            if grid.empty:
-                show(f"No home in this area has an overall judgement on Ofsted's list at {at}.")
-            else:
-                show(
-                    grid,
-                    caption=f"{title}: latest overall judgement of the homes, "
-                    f"provider-level list at {at} (number of homes)",
-                )
-        else:
-            show("Ofsted lists no children's homes in this area in the imported releases.")
-        judgement = ilacs_of.get(code)
-        if judgement is not None:
-            j = judgement.sort_values("as_at").iloc[-1]
-            when = "" if pd.isna(j["inspection_date"]) else j["inspection_date"].strftime("%B %Y")
-            show(
-                f"Ofsted's latest inspection of the authority's children's services at "
-                f"{j['as_at'].strftime('%d %B %Y')} ({when}): overall effectiveness "
-                f"*{j['overall_effectiveness'] or 'not given'}*; children in care "
-                f"*{j['children_in_care'] or 'not given'}* {cite(judgement)}."
-            )
-        show("## Commissioning arrangements")
-        mine = arrangement_rows(code)
-        if len(mine):
-            show(
-                "Arrangements documented in the [evidence table](../comparison.md), with the "
-                "grade of their evidence."
-            )
-            show(mine, caption=f"{title}: documented commissioning arrangements")
-        else:
-            show(
-                "No commissioning arrangement of this authority is documented in the evidence "
-                "table yet."
-            )
-        show(f"## Regional peers: {info['region']}")
-        show(
-            "The latest year of each measure for every authority in the same region "
-            f"{peer_sources}."
         )
-        show(peer_table(code), caption=f"Authorities in {info['region']}: latest figures")
-        former_list = predecessors.get(code, [])
-        if former_list:
-            show("## Former areas {: #former-areas }")
-            for former in former_list:
-                old = former["code"]
-                label = f"{former['name']} ({old}), former area"
-                table = placement_table(old)
-                if len(table):
-                    show(
-                        table.drop(columns=["Region share"]),
-                        caption=f"{label}: children looked after and in children's homes",
-                    )
-                table, frames = outside_table(old)
-                if table is not None:
-                    show(
-                        table,
-                        caption=f"{label}: placed outside and net gain",
-                    )
-                table, frames = spend_table(old)
-                if table is not None:
-                    show(
-                        table,
-                        caption=f"{label}: residential care spending",
-                    )
+    profile = Profile(
+        code=code,
+        name=info["name"],
+        kind=info["type"],
+        region=info["region"],
+        dfe_code=str(info["dfe_code"]),
+        chart_rows=chart_rows(code),
+        chart_sources=chart_sources,
+        count_note=count_note,
+        glance=glance(code, info["region"]),
+        placements=(placed, cite(placement_releases[code])) if len(placed) else None,
+        outside=(out_table, cite(*out_frames)) if out_table is not None else None,
+        spend=(money_table, cite(*money_frames, placement_releases.get(code, set())))
+        if money_table is not None
+        else None,
+        homes=(counts, grid, at.strftime("%d %B %Y"), cite(homes_releases[code]))
+        if counts is not None
+        else None,
+        inspection=inspection,
+        arrangements=arrangement_rows(code),
+        arrangement_links=arrangement_links(code),
+        peers=(peer_table(code), peer_sources),
+        former=former,
+    )
+    with page(f"authorities/{code}", title=info["name"]):
+        show_profile(profile)
     profiles += 1
 
 publish(

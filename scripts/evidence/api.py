@@ -107,7 +107,8 @@ def publish(name: str, value, *, unit: str, description: str) -> None:
 
 
 def show(obj, *, caption: str | None = None, description: str | None = None):
-    """Display a DataFrame (with a caption) or an Altair chart (with a text description).
+    """Display a DataFrame (with a caption) or a chart (with a text description): an Altair
+    chart, or a Vega-Lite specification as a dict (one shared spec given each page's data).
 
     Inside ``with page(...)`` it goes onto that generated page instead, where a string is
     Markdown (citations such as [@key] work there)."""

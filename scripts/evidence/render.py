@@ -25,6 +25,7 @@ from evidence.pages import (
     references,
     results,
 )
+from evidence.record import Chart
 
 ASSETS = Path(__file__).parent / "assets"
 SITE_ASSETS = ("charts.js", "tables.js", "evidence.css")
@@ -83,9 +84,20 @@ def write(rendered: Rendered, build: Path, cache_dir: Path) -> None:
         (build / briefing.STATE).write_bytes(rendered.state)
 
 
+def chart_specs(ctx: BuildContext) -> list[dict]:
+    """Every chart the analyses showed, on their own pages and on the pages they generated."""
+    specs = []
+    for _, record in sorted(ctx.records.items()):
+        outputs = [o for cell in record.cells for o in cell.outputs]
+        outputs += [o for generated in record.pages for o, _, _ in generated.outputs]
+        specs += [o.spec for o in outputs if isinstance(o, Chart)]
+    return specs
+
+
 def render(ctx: BuildContext, previous_build: Path, build: Path) -> Rendered:
     """Gather every page and write the build tree; return what was written."""
     charts.use_cache(ctx.project.cache_dir)
+    charts.prerender(chart_specs(ctx), ctx.svgs)
     rendered = gather(ctx, previous_build)
     write(rendered, build, ctx.project.cache_dir)
     return rendered

@@ -82,8 +82,10 @@ def read_cells(path: Path, where: str | None = None) -> list[dict]:
 def _capture(value, caption=None, description=None) -> dict | None:
     """A displayable object as plain JSON: a table, a chart, or its text."""
     module = type(value).__module__
-    if module.startswith("altair"):
-        spec = value.to_dict()
+    # an Altair chart, or a Vega-Lite specification as a dict (a shared spec with new data)
+    is_spec = isinstance(value, dict) and "vega-lite" in str(value.get("$schema", ""))
+    if module.startswith("altair") or is_spec:
+        spec = value if is_spec else value.to_dict()
         return {
             "kind": "chart",
             "spec": spec,

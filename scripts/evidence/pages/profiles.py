@@ -1,0 +1,326 @@
+"""Authority profiles: what each of the 153 pages shows, in what order and with what words.
+
+The ``authorities`` analysis computes the figures (tidy frames, one row per area and year) and
+calls ``show_profile`` once per authority; this module turns them into the page: a short "at a
+glance" box, one small-multiples chart setting the authority beside its region and England, and
+the tables. Every profile's chart is the same Vega-Lite specification with that authority's rows
+as its data (built and validated by Altair once, then copied), so the build converts one small
+SVG per profile, in parallel and cached by content (``charts.prerender``).
+
+It runs inside the analysis's process (through ``show`` and ``page``), so the analysis's cache
+key covers this file: editing a profile's wording re-runs the analysis.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from evidence.api import show
+from evidence.formatting import format_number
+
+ENGLAND = "E92000001"
+# Where an arrangement is described. The comparison table gives each arrangement a row id; a
+# page per arrangement can replace this with "../../arrangements/{id}/".
+ARRANGEMENT_LINK = "../comparison.md#arrangement-{id}"
+
+# The chart's panels, in order, with the words the page uses to define each one.
+RATE = "Looked after, per 10,000 children"
+SHARE = "In children's homes, % of looked after"
+PLACES = "Home places, per 10,000 children"
+SPEND = "Spending per child in homes (£)"
+PANELS = (RATE, SHARE, PLACES, SPEND)
+
+
+def cited(citation_of, *sources) -> str:
+    """A citation group for the releases rows came from, e.g. '[@a; @b]'. Each source is a
+    frame with a 'release' column or a set of release identifiers."""
+    keys = []
+    for source in sources:
+        found = source if isinstance(source, set) else set(source["release"].dropna())
+        for release in sorted(found):
+            for key in str(citation_of[release]).split(";"):
+                if key.strip() and key.strip() not in keys:
+                    keys.append(key.strip())
+    return "[" + "; ".join("@" + k for k in keys) + "]" if keys else ""
+
+
+def as_text(values) -> list:
+    """Years and other labels as text, so tables show 2024 rather than 2,024."""
+    import pandas as pd
+
+    return [None if pd.isna(v) else str(v) for v in values]
+
+
+def split(frame, key: str, units: dict) -> dict:
+    """One small table per area, with the units the renderer formats by."""
+    tables = {}
+    for code, part in frame.groupby(key, sort=False):
+        table = part.drop(columns=[key]).reset_index(drop=True)
+        table.attrs["units"] = units
+        tables[code] = table
+    return tables
+
+
+# ---- the chart ---------------------------------------------------------------------------------
+
+_base: dict | None = None
+
+
+def _base_spec() -> dict:
+    """The shared specification, made (and validated) by Altair once per run."""
+    global _base
+    if _base is None:
+        import altair as alt
+        import pandas as pd
+
+        sample = pd.DataFrame(
+            {"measure": [RATE], "year": ["2024"], "area": ["England"], "value": [1.0]}
+        )
+        line = (
+            alt.Chart(sample)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X(
+                    "year:O",
+                    title="Year (31 March, or financial year)",
+                    axis=alt.Axis(title=None, labelAngle=0, labelOverlap=True),
+                ),
+                y=alt.Y("value:Q", title="Value", axis=alt.Axis(title=None)),
+                color=alt.Color(
+                    "area:N",
+                    title="Area",
+                    scale=alt.Scale(
+                        domain=["A", "B", "England"], range=["#1f4e8c", "#c2571a", "#555555"]
+                    ),
+                    legend=alt.Legend(orient="top", title=None),
+                ),
+                strokeDash=alt.StrokeDash(
+                    "area:N",
+                    scale=alt.Scale(domain=["A", "B", "England"], range=[[1, 0], [6, 3], [2, 2]]),
+                    legend=None,
+                ),
+                tooltip=[
+                    alt.Tooltip("measure:N", title="Measure"),
+                    alt.Tooltip("year:O", title="Year (31 March, or financial year)"),
+                    alt.Tooltip("area:N", title="Area"),
+                    alt.Tooltip("value:Q", title="Value", format=","),
+                ],
+            )
+            .properties(width=250, height=120)
+        )
+        chart = line.facet(
+            facet=alt.Facet(
+                "measure:N",
+                title=None,
+                sort=list(PANELS),
+                header=alt.Header(labelFontWeight="bold", labelLimit=300, labelFontSize=11),
+            ),
+            columns=2,
+        ).resolve_scale(y="independent", x="independent")
+        _base = chart.to_dict()
+        _base.pop("datasets", None)
+    return _base
+
+
+def chart_spec(rows: list[dict], areas: list[str], description: str) -> dict:
+    """The shared specification with one authority's rows: `areas` is [authority, region,
+    England], the legend's order."""
+    spec = copy.deepcopy(_base_spec())
+    spec["data"] = {"values": rows}
+    encoding = spec["spec"]["encoding"]
+    encoding["color"]["scale"]["domain"] = areas
+    encoding["strokeDash"]["scale"]["domain"] = areas
+    spec["description"] = description
+    return spec
+
+
+def chart_description(name: str, rows: list[dict], areas: list[str]) -> str:
+    """The chart's text alternative: what each panel covers and its latest values."""
+    parts = []
+    for panel in PANELS:
+        mine = [r for r in rows if r["measure"] == panel and r["value"] is not None]
+        if not mine:
+            continue
+        years = sorted({r["year"] for r in mine})
+        last = years[-1]
+        latest = {r["area"]: r["value"] for r in mine if r["year"] == last}
+        values = "; ".join(
+            f"{area} {shown(latest[area], panel)}" for area in areas if area in latest
+        )
+        span = years[0] if len(years) == 1 else f"{years[0]} to {last}"
+        parts.append(f"{panel}, {span} (latest, {last}: {values})")
+    return (
+        f"Small charts setting {name} beside {areas[1]} and England: " + ". ".join(parts) + "."
+        if parts
+        else f"No comparable figures are published for {name}."
+    )
+
+
+def shown(value: float, panel: str) -> str:
+    """A chart value as the page writes it: pounds, a percentage, or a rate to one decimal."""
+    if panel == SPEND:
+        return format_number(value, "GBP")
+    if panel == SHARE:
+        return format_number(value, "percent")
+    return f"{value:,.1f}".removesuffix(".0")
+
+
+# ---- the page ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Profile:
+    """Everything one authority's page shows, computed by the analysis. Each table comes with
+    the citation group of the releases its rows came from; None means nothing is published."""
+
+    code: str
+    name: str
+    kind: str
+    region: str
+    dfe_code: str
+    chart_rows: list[dict]
+    chart_sources: str
+    glance: list[str]  # the at-a-glance lines, each cited
+    count_note: str = ""  # why the homes counted differ from Ofsted's published figure
+    placements: tuple | None = None  # (table, sources)
+    outside: tuple | None = None
+    spend: tuple | None = None
+    homes: tuple | None = None  # (counts, judgements, judged at, sources)
+    inspection: str | None = None  # the authority's own latest ILACS judgement, cited
+    arrangements: object = None
+    arrangement_links: str = ""  # each arrangement linked to where it is described
+    peers: tuple | None = None  # (table, sources)
+    former: list = field(default_factory=list)  # (change row, placements, outside, spend)
+
+
+def show_profile(p: Profile) -> None:
+    """Show one profile, in order (called inside ``with page(...)``)."""
+    show(
+        f"{p.kind.capitalize()} in {p.region}; ONS code {p.code}, DfE code {p.dfe_code}. "
+        "[All authorities](../authorities.md)"
+    )
+    for former, *_ in p.former:
+        show(
+            f'!!! note "Former area: {former["name"]} ({former["code"]})"\n'
+            f"    {former['note']} Figures published for {former['name']} are in the "
+            f"[{former['name']} rows](#former-areas) below."
+        )
+    if p.glance:
+        show('!!! abstract "At a glance"\n' + "".join(f"    - {g}\n" for g in p.glance))
+    show(f"## Beside {p.region} and England")
+    areas = [p.name, p.region, "England"]
+    description = chart_description(p.name, p.chart_rows, areas)
+    show(chart_spec(p.chart_rows, areas, description), description=description)
+    show(definitions(p.chart_sources) + (f"\n\n{p.count_note}" if p.count_note else ""))
+
+    show("## Children looked after and children's homes")
+    if p.placements:
+        table, sources = p.placements
+        show(
+            "Children looked after at 31 March, and those in the series' children's-home "
+            "category. 2011 to 2017 counts secure units, children's homes and hostels; 2020 "
+            "onwards counts secure homes and children's homes: a break in the series, not a "
+            f"change in practice. Source: {sources}."
+        )
+        show(table, caption=f"{p.name}: children looked after and in children's homes")
+    else:
+        show("No placement figures are published for this authority in the imported releases.")
+    show("## Placed outside the authority, and net gain")
+    if p.outside:
+        table, sources = p.outside
+        show(
+            "Children in children's homes placed outside the authority's boundary at 31 "
+            "March, as a share of its children in children's homes; and the net gain: "
+            "children of other authorities placed in homes in its area minus its own placed "
+            f"outside. Source: {sources}."
+        )
+        show(table, caption=f"{p.name}: children in children's homes placed outside the authority")
+    else:
+        show("No figures are published for this authority in the imported releases.")
+    show("## Spending on residential care")
+    if p.spend:
+        table, sources = p.spend
+        show(
+            "Residential care for children looked after, in pounds, from two different "
+            "returns (Section 251 outturn, Revenue Outturn RO3), shown side by side. Spending "
+            "per child divides a year's spending by the children in the children's-home "
+            "category on the following 31 March, to the nearest £1,000, so it is only a rough "
+            "scale: the spending "
+            f"line and the count do not cover exactly the same placements. Source: {sources}."
+        )
+        show(table, caption=f"{p.name}: residential care spending")
+    else:
+        show("No spending figures are published for this authority in the imported releases.")
+    show("## Children's homes in the area")
+    if p.homes:
+        counts, grid, at, sources = p.homes
+        show(
+            "Homes registered with Ofsted in the authority's area, by kind and sector, whoever "
+            "runs them and whichever authority places children there, from Ofsted's "
+            "provider-level list at each 31 March (one list for every year, so the years "
+            f"compare). Source: {sources}."
+        )
+        show(counts, caption=f"{p.name}: homes and places by kind and sector")
+        if grid.empty:
+            show(f"No home in this area has an overall judgement on Ofsted's list at {at}.")
+        else:
+            show(
+                grid,
+                caption=f"{p.name}: latest overall judgement of the homes, provider-level "
+                f"list at {at} (number of homes)",
+            )
+    else:
+        show("Ofsted lists no children's homes in this area in the imported releases.")
+    if p.inspection:
+        show(p.inspection)
+    show("## Commissioning arrangements")
+    if p.arrangements is not None and len(p.arrangements):
+        show(
+            "Arrangements documented in the [evidence table](../comparison.md), with the "
+            f"grade of their evidence: {p.arrangement_links}."
+        )
+        show(p.arrangements, caption=f"{p.name}: documented commissioning arrangements")
+    else:
+        show(
+            "No commissioning arrangement of this authority is documented in the evidence "
+            "table yet."
+        )
+    if p.peers:
+        table, sources = p.peers
+        show(f"## Regional peers: {p.region}")
+        show(f"The latest year of each measure for every authority in the same region {sources}.")
+        show(table, caption=f"Authorities in {p.region}: latest figures")
+    if p.former:
+        show("## Former areas {: #former-areas }")
+    for former, placements, outside, spend in p.former:
+        label = f"{former['name']} ({former['code']}), former area"
+        if placements is not None and len(placements):
+            show(placements, caption=f"{label}: children looked after and in children's homes")
+        if outside is not None:
+            show(outside, caption=f"{label}: placed outside and net gain")
+        if spend is not None:
+            show(spend, caption=f"{label}: residential care spending")
+
+
+def definitions(sources: str) -> str:
+    """What each panel counts, in the words a reader checks it by."""
+    return (
+        "What each chart counts:\n\n"
+        f"- **{RATE}**: children looked after at 31 March per 10,000 children under 18 in the "
+        "area, as the DfE publishes it.\n"
+        f"- **{SHARE}**: the DfE's category \"secure homes and children's homes\" (the series "
+        "from 2020; the 2011 to 2017 series, which also counted hostels, is in the table "
+        "below and not drawn) as a share of all children looked after at 31 March.\n"
+        f"- **{PLACES}**: registered places in children's homes in the area on Ofsted's "
+        "provider-level list at 31 March (the one list published for both years here), not "
+        "counting secure children's homes or residential special schools registered as "
+        "children's homes; per 10,000 children, the child population taken as the DfE's count "
+        "of children looked after divided by its rate per 10,000 (a rate rounded to a whole "
+        "number, so within about 1%).\n"
+        f"- **{SPEND}**: the Revenue Outturn (RO3) total expenditure on residential care for "
+        "a financial year divided by the children in secure homes and children's homes on the "
+        "31 March that ends it, to the nearest £1,000; a rough scale, as the two do not cover "
+        "exactly the same placements. The region's and England's figures add up the "
+        f"authorities that published both. Sources: {sources}."
+    )
