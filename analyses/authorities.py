@@ -21,7 +21,8 @@
 # %%
 import pandas as pd
 from evidence import load, page, publish, show
-from evidence.formatting import format_number
+from evidence.pages import profile_tables as tables_
+from evidence.pages.profile_tables import as_text, cited, split, tables
 from evidence.pages.profiles import (
     ARRANGEMENT_LINK,
     ENGLAND,
@@ -30,10 +31,7 @@ from evidence.pages.profiles import (
     SHARE,
     SPEND,
     Profile,
-    as_text,
-    cited,
     show_profile,
-    split,
 )
 
 authorities = load("authorities").set_index("ons_code")
@@ -80,7 +78,6 @@ HOME_CATEGORY = {
     "2011 to 2017": "secure units, children's homes and hostels",
     "2020 onwards": "secure homes and children's homes",
 }
-PERCENT = "percent"
 former_region = {}
 for _, change in changes.iterrows():
     first = str(change["successor_codes"]).split(";")[0].strip()
@@ -121,34 +118,7 @@ markers = (
 wide = wide.merge(markers, on=["area_code", "series", "year"], how="left")
 wide = with_comparators(wide, ["series", "year"], "share").sort_values(["area_code", "year"])
 wide["year_text"] = as_text(wide["year"])
-placement_tables = split(
-    wide[
-        [
-            "area_code",
-            "year_text",
-            "series",
-            "all",
-            "in_homes",
-            "share",
-            "marker",
-            "region_value",
-            "england_value",
-        ]
-    ].rename(
-        columns={
-            "year_text": "31 March",
-            "series": "Series",
-            "all": "Children looked after",
-            "in_homes": "In the series' children's-home category",
-            "share": "Share",
-            "marker": "Missing because",
-            "region_value": "Region share",
-            "england_value": "England share",
-        }
-    ),
-    "area_code",
-    {"Share": PERCENT, "Region share": PERCENT, "England share": PERCENT},
-)
+placement_tables = tables(wide, "area_code", tables_.PLACEMENTS)
 
 
 placement_releases = releases_by(placements, "area_code")
@@ -226,38 +196,7 @@ out = out.merge(
     how="left",
 ).sort_values(["area_code", "year"])
 out["year_text"] = as_text(out["year"])
-outside_tables = split(
-    out[
-        [
-            "area_code",
-            "year_text",
-            "children",
-            "percent",
-            "marker",
-            "region_value",
-            "england_value",
-            "net_gain",
-            "gain_marker",
-        ]
-    ].rename(
-        columns={
-            "year_text": "31 March",
-            "children": "Placed in homes outside the authority",
-            "percent": "Share of its children in homes",
-            "marker": "Missing because",
-            "region_value": "Region share",
-            "england_value": "England share",
-            "net_gain": "Net gain of children in homes in its area",
-            "gain_marker": "Net gain missing because",
-        }
-    ),
-    "area_code",
-    {
-        "Share of its children in homes": PERCENT,
-        "Region share": PERCENT,
-        "England share": PERCENT,
-    },
-)
+outside_tables = tables(out, "area_code", tables_.OUTSIDE)
 outside_rows = releases_by(outside, "area_code")
 gain_rows = releases_by(net_gain, "area_code")
 
@@ -292,38 +231,7 @@ money["per_child"] = (
     money["total expenditure"] / money["in_homes"].where(money["in_homes"] > 0)
 ).round(-3)  # a rough ratio: to the nearest £1,000
 money = money.sort_values(["area_code", "financial_year"])
-spend_tables = split(
-    money[
-        [
-            "area_code",
-            "financial_year",
-            "series",
-            "total expenditure",
-            "net current expenditure",
-            "marker",
-            "in_homes",
-            "count",
-            "per_child",
-        ]
-    ].rename(
-        columns={
-            "financial_year": "Financial year",
-            "series": "Return",
-            "total expenditure": "Total expenditure",
-            "net current expenditure": "Net current expenditure",
-            "marker": "Missing because",
-            "in_homes": "Children in homes at 31 March",
-            "count": "Count series",
-            "per_child": "Total expenditure per child in homes",
-        }
-    ),
-    "area_code",
-    {
-        "Total expenditure": "GBP",
-        "Net current expenditure": "GBP",
-        "Total expenditure per child in homes": "GBP",
-    },
-)
+spend_tables = tables(money, "area_code", tables_.SPEND)
 spend_rows = releases_by(spend, "area_code")
 
 
@@ -342,19 +250,7 @@ supply = (
     .sort_values(["ons_code", "as_at", "provision_type", "sector"])
 )
 supply["as_at"] = supply["as_at"].dt.strftime("%d %B %Y")
-supply_tables = split(
-    supply.rename(
-        columns={
-            "as_at": "As at",
-            "provision_type": "Kind of home",
-            "sector": "Sector",
-            "homes": "Homes",
-            "places": "Places",
-        }
-    ),
-    "ons_code",
-    {},
-)
+supply_tables = tables(supply, "ons_code", tables_.SUPPLY)
 judged_at = homes.loc[homes["list"] == "provider-level", "as_at"].max()
 judged = homes[(homes["list"] == "provider-level") & (homes["as_at"] == judged_at)]
 grid = (
@@ -379,20 +275,9 @@ def homes_tables(code: str):
     return supply_tables[code], grid_tables.get(code, pd.DataFrame()), judged_at
 
 
-listed = arrangements[
-    ["name", "model", "status", "start_year", "end_year", "evidence_grade", "sources"]
-].rename(
-    columns={
-        "name": "Arrangement",
-        "model": "Model",
-        "status": "Status",
-        "start_year": "Start",
-        "end_year": "End",
-        "evidence_grade": "Evidence",
-    }
+listed = arrangements.assign(
+    start_year=as_text(arrangements["start_year"]), end_year=as_text(arrangements["end_year"])
 )
-listed["Start"] = as_text(listed["Start"])
-listed["End"] = as_text(listed["End"])
 members = [
     {c.strip() for c in f"{a};{lead}".split(";") if c.strip() and c.strip() != "<NA>"}
     for a, lead in zip(
@@ -408,7 +293,7 @@ for position, codes in enumerate(members):
 
 
 def arrangement_rows(code: str) -> pd.DataFrame:
-    return listed.iloc[arrangements_of.get(code, [])].reset_index(drop=True)
+    return tables_.shaped(listed.iloc[arrangements_of.get(code, [])], tables_.ARRANGEMENTS)
 
 
 def arrangement_links(code: str) -> str:
@@ -432,14 +317,6 @@ peer = peer.join(
 peer = peer.join(last_of(outside, "area_code", "year", ["percent"]))
 ro3 = spend[(spend["series"] == "Revenue Outturn RO3") & (spend["measure"] == "total expenditure")]
 peer = peer.join(last_of(ro3, "area_code", "financial_year", ["gbp"]))
-peer = peer.rename(
-    columns={
-        "all": "Children looked after",
-        "share": "Share in children's homes",
-        "percent": "Share of those placed outside",
-        "gbp": "Residential care total expenditure",
-    }
-)
 peer_sources = cite(
     placements[placements["series"] == "2020 onwards"],
     outside,
@@ -458,13 +335,7 @@ def peer_table(code: str) -> pd.DataFrame:
         name + (" (this page)" if other == code else "")
         for other, name in zip(table.index, table["name"], strict=True)
     ]
-    table = table.rename(columns={"name": "Authority"}).reset_index(drop=True)
-    table.attrs["units"] = {
-        "Share in children's homes": PERCENT,
-        "Share of those placed outside": PERCENT,
-        "Residential care total expenditure": "GBP",
-    }
-    return table
+    return tables_.shaped(table, tables_.PEERS)
 
 
 # %% [markdown]
@@ -607,77 +478,23 @@ else:
 
 
 # %%
-def latest(code: str, measure: str):
-    part = rows_of.get(code)
-    if part is None:
-        return None, None
-    part = part[(part["measure"] == measure) & part["value"].notna()]
-    return (None, None) if part.empty else (part["year"].iloc[-1], part["value"].iloc[-1])
-
-
-def glance(code: str, region: str) -> list[str]:
-    """The at-a-glance lines: the latest of each measure beside the region and England."""
-    lines = []
-    reg = region_of.get(code)
-
-    def beside(measure, unit=""):
-        year, mine = latest(code, measure)
-        if year is None:
-            return None, ""
-        others = []
-        for label, area in ((region, reg), ("England", ENGLAND)):
-            part = rows_of.get(area)
-            hit = (
-                None
-                if part is None
-                else part[(part["measure"] == measure) & (part["year"] == year)]
-            )
-            if hit is not None and len(hit) and pd.notna(hit["value"].iloc[0]):
-                others.append(f"{label} {format_number(float(hit['value'].iloc[0]), unit)}")
-        return year, f"{format_number(float(mine), unit)}" + (
-            f" ({'; '.join(others)})" if others else ""
-        )
-
+def facts(code: str) -> dict:
+    """What the at-a-glance box states beside the chart's figures, each with its sources."""
     count = rates[(rates["area_code"] == code) & rates["children"].notna()].sort_values("year")
-    year, text = beside(RATE)
-    if year and len(count):
-        lines.append(
-            f"Children looked after at 31 March {year}: {int(count['children'].iloc[-1]):,}, "
-            f"{text} per 10,000 children {cite(count.tail(1))}."
-        )
-    year, text = beside(SHARE, "percent")
-    if year:
-        lines.append(
-            f"In secure homes and children's homes at 31 March {year}: {text} of those "
-            "looked after "
-            f"{cite(later_rows[later_rows['area_code'] == code])}."
-        )
     here = mainstream[mainstream["ons_code"] == code]
-    if len(here):
-        at = here["as_at"].max()
-        now = here[here["as_at"] == at]
-        lines.append(
-            f"Children's homes in the area at {at.strftime('%d %B %Y')}: {len(now):,} homes with "
-            f"{int(now['places'].sum()):,} places (Ofsted provider-level list; secure homes and "
-            f"residential special schools not counted) {cite(now)}."
-        )
-    year, text = beside(SPEND, "GBP")
-    if year:
-        lines.append(
-            f"Residential spending per child in children's homes, {year}: {text} "
-            "(RO3 total expenditure ÷ children in homes) "
-            f"{chart_sources_of(code)}."
-        )
-    if arrangements_of.get(code):
-        lines.append(
-            f"Commissioning arrangements documented: {len(arrangements_of[code])} "
-            "([listed below](#commissioning-arrangements))."
-        )
-    return lines
-
-
-def chart_sources_of(code: str) -> str:
-    return cite(spend[(spend["area_code"] == code) & (spend["series"] == "Revenue Outturn RO3")])
+    now = here[here["as_at"] == here["as_at"].max()]
+    return {
+        "children": (int(count["children"].iloc[-1]), cite(count.tail(1))) if len(count) else None,
+        "homes": (now["as_at"].max(), len(now), int(now["places"].sum()), cite(now))
+        if len(now)
+        else None,
+        RATE: cite(rates[rates["area_code"] == code]),
+        SHARE: cite(later_rows[later_rows["area_code"] == code]),
+        SPEND: cite(
+            spend[(spend["area_code"] == code) & (spend["series"] == "Revenue Outturn RO3")]
+        ),
+        "arrangements": len(arrangements_of.get(code, [])),
+    }
 
 
 profiles = 0
@@ -718,7 +535,7 @@ for code, info in authorities.iterrows():
         chart_rows=chart_rows(code),
         chart_sources=chart_sources,
         count_note=count_note,
-        glance=glance(code, info["region"]),
+        facts=facts(code),
         placements=(placed, cite(placement_releases[code])) if len(placed) else None,
         outside=(out_table, cite(*out_frames)) if out_table is not None else None,
         spend=(money_table, cite(*money_frames, placement_releases.get(code, set())))

@@ -32,36 +32,6 @@ SPEND = "Spending per child in homes (£)"
 PANELS = (RATE, SHARE, PLACES, SPEND)
 
 
-def cited(citation_of, *sources) -> str:
-    """A citation group for the releases rows came from, e.g. '[@a; @b]'. Each source is a
-    frame with a 'release' column or a set of release identifiers."""
-    keys = []
-    for source in sources:
-        found = source if isinstance(source, set) else set(source["release"].dropna())
-        for release in sorted(found):
-            for key in str(citation_of[release]).split(";"):
-                if key.strip() and key.strip() not in keys:
-                    keys.append(key.strip())
-    return "[" + "; ".join("@" + k for k in keys) + "]" if keys else ""
-
-
-def as_text(values) -> list:
-    """Years and other labels as text, so tables show 2024 rather than 2,024."""
-    import pandas as pd
-
-    return [None if pd.isna(v) else str(v) for v in values]
-
-
-def split(frame, key: str, units: dict) -> dict:
-    """One small table per area, with the units the renderer formats by."""
-    tables = {}
-    for code, part in frame.groupby(key, sort=False):
-        table = part.drop(columns=[key]).reset_index(drop=True)
-        table.attrs["units"] = units
-        tables[code] = table
-    return tables
-
-
 # ---- the chart ---------------------------------------------------------------------------------
 
 _base: dict | None = None
@@ -181,7 +151,7 @@ class Profile:
     dfe_code: str
     chart_rows: list[dict]
     chart_sources: str
-    glance: list[str]  # the at-a-glance lines, each cited
+    facts: dict  # what the at-a-glance box adds to the chart's figures (analysis: facts)
     count_note: str = ""  # why the homes counted differ from Ofsted's published figure
     placements: tuple | None = None  # (table, sources)
     outside: tuple | None = None
@@ -206,10 +176,11 @@ def show_profile(p: Profile) -> None:
             f"    {former['note']} Figures published for {former['name']} are in the "
             f"[{former['name']} rows](#former-areas) below."
         )
-    if p.glance:
-        show('!!! abstract "At a glance"\n' + "".join(f"    - {g}\n" for g in p.glance))
-    show(f"## Beside {p.region} and England")
     areas = [p.name, p.region, "England"]
+    lines = glance(p.chart_rows, areas, p.facts)
+    if lines:
+        show('!!! abstract "At a glance"\n' + "".join(f"    - {g}\n" for g in lines))
+    show(f"## Beside {p.region} and England")
     description = chart_description(p.name, p.chart_rows, areas)
     show(chart_spec(p.chart_rows, areas, description), description=description)
     show(definitions(p.chart_sources) + (f"\n\n{p.count_note}" if p.count_note else ""))
@@ -301,6 +272,55 @@ def show_profile(p: Profile) -> None:
             show(outside, caption=f"{label}: placed outside and net gain")
         if spend is not None:
             show(spend, caption=f"{label}: residential care spending")
+
+
+def glance(rows: list[dict], areas: list[str], facts: dict) -> list[str]:
+    """The at-a-glance lines: the latest of each chart measure beside the region and England,
+    with the counts behind it."""
+
+    def beside(panel):
+        mine = [r for r in rows if r["measure"] == panel and r["value"] is not None]
+        mine = [r for r in mine if r["area"] == areas[0]]
+        if not mine:
+            return None, "", ""
+        year = max(r["year"] for r in mine)
+        at = {r["area"]: r["value"] for r in rows if r["measure"] == panel and r["year"] == year}
+        others = [f"{a} {shown(at[a], panel)}" for a in areas[1:] if at.get(a) is not None]
+        return year, shown(at[areas[0]], panel), f" ({'; '.join(others)})" if others else ""
+
+    lines = []
+    year, mine, others = beside(RATE)
+    if year and facts.get("children"):
+        children, sources = facts["children"]
+        lines.append(
+            f"Children looked after at 31 March {year}: {children:,}; {mine} per 10,000 "
+            f"children{others} {sources}."
+        )
+    year, mine, others = beside(SHARE)
+    if year:
+        lines.append(
+            f"In secure homes and children's homes at 31 March {year}: {mine} of those "
+            f"looked after{others} {facts[SHARE]}."
+        )
+    if facts.get("homes"):
+        at, homes, places, sources = facts["homes"]
+        lines.append(
+            f"Children's homes in the area at {at.strftime('%d %B %Y')}: {homes:,} homes with "
+            f"{places:,} places (Ofsted provider-level list; secure homes and residential "
+            f"special schools not counted) {sources}."
+        )
+    year, mine, others = beside(SPEND)
+    if year:
+        lines.append(
+            f"Residential spending per child in children's homes, {year}: {mine}{others} "
+            f"(RO3 total expenditure ÷ children in homes) {facts[SPEND]}."
+        )
+    if facts.get("arrangements"):
+        lines.append(
+            f"Commissioning arrangements documented: {facts['arrangements']} "
+            "([listed below](#commissioning-arrangements))."
+        )
+    return lines
 
 
 def definitions(sources: str) -> str:
