@@ -430,6 +430,7 @@ def chart_rows(code: str) -> list[dict]:
         if part is None:
             continue
         for measure, year, value in zip(part["measure"], part["year"], part["value"], strict=True):
+            value = None if pd.isna(value) else float(value)  # suppressed: no point drawn
             rows.append({"measure": measure, "year": year, "area": area_name[area], "value": value})
     return sorted(rows, key=lambda r: (r["measure"], r["year"], r["area"]))
 
@@ -484,7 +485,10 @@ def facts(code: str) -> dict:
     here = mainstream[mainstream["ons_code"] == code]
     now = here[here["as_at"] == here["as_at"].max()]
     return {
-        "children": (int(count["children"].iloc[-1]), cite(count.tail(1))) if len(count) else None,
+        "children": {
+            str(y): (int(n), cite(count[count["year"] == y]))
+            for y, n in zip(count["year"], count["children"], strict=True)
+        },
         "homes": (now["as_at"].max(), len(now), int(now["places"].sum()), cite(now))
         if len(now)
         else None,

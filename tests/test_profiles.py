@@ -33,9 +33,13 @@ def _by_class(node, tag: str, name: str) -> list:
     return node.xpath(f".//{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
 
 
+def _no_constant(name):
+    raise AssertionError(f"{name} in a chart's data (a suppressed value must be null)")
+
+
 def _spec(tabs) -> dict:
     node = _by_class(tabs, "script", "evidence-chart-spec")[0]
-    return json.loads(node.text_content())
+    return json.loads(node.text_content(), parse_constant=_no_constant)
 
 
 def _table(root, caption_end: str) -> tuple[list[str], list[list]]:
@@ -70,6 +74,7 @@ def test_every_profile_opens_with_a_chart_beside_region_and_england(shipped_site
         )[0]
         assert len(image.get("alt", "")) > 40, code  # a text alternative, not a stub
         assert info["name"] in image.get("alt") and "England" in image.get("alt"), code
+        assert not re.search(r"\bnan\b", image.get("alt"), re.IGNORECASE), code
         assert _by_class(tabs, "div", "tabbed-block")[1].xpath(".//table/caption"), code
         spec = _spec(tabs)
         areas = {r["area"] for r in spec["data"]["values"]}
@@ -84,6 +89,7 @@ def test_every_profile_opens_with_a_chart_beside_region_and_england(shipped_site
             assert re.fullmatch(r"\d{4}(-\d{2})?", row["year"]), (code, row)
         # the at-a-glance box comes before the chart, the definitions after it
         text = root.xpath(".//article")[0].text_content()
+        assert not re.search(r"\bnan\b", text, re.IGNORECASE), f"{code}: 'nan' on the page"
         assert text.index("At a glance") < text.index("What each chart counts"), code
         assert "provider-level list" in text and "not counting secure" in text, code
 

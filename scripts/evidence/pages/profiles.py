@@ -290,8 +290,8 @@ def glance(rows: list[dict], areas: list[str], facts: dict) -> list[str]:
 
     lines = []
     year, mine, others = beside(RATE)
-    if year and facts.get("children"):
-        children, sources = facts["children"]
+    if year and year in facts.get("children", {}):
+        children, sources = facts["children"][year]
         lines.append(
             f"Children looked after at 31 March {year}: {children:,}; {mine} per 10,000 "
             f"children{others} {sources}."
