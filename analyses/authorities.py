@@ -479,24 +479,36 @@ else:
 
 
 # %%
+counted = rates[rates["children"].notna()]
+children_of = {
+    code: {
+        str(y): (int(n), cite({r}))
+        for y, n, r in zip(part["year"], part["children"], part["release"], strict=True)
+    }
+    for code, part in counted.groupby("area_code")
+}
+homes_now = {
+    code: part[part["as_at"] == part["as_at"].max()]
+    for code, part in mainstream.groupby("ons_code")
+}
+ro3_rows = spend[spend["series"] == "Revenue Outturn RO3"]
+panel_releases = {
+    RATE: releases_by(rates, "area_code"),
+    SHARE: releases_by(later_rows, "area_code"),
+    SPEND: releases_by(ro3_rows, "area_code"),
+}
+
+
 def facts(code: str) -> dict:
     """What the at-a-glance box states beside the chart's figures, each with its sources."""
-    count = rates[(rates["area_code"] == code) & rates["children"].notna()].sort_values("year")
-    here = mainstream[mainstream["ons_code"] == code]
-    now = here[here["as_at"] == here["as_at"].max()]
+    now = homes_now.get(code)
+    found = {panel: cite(rows.get(code, set())) for panel, rows in panel_releases.items()}
     return {
-        "children": {
-            str(y): (int(n), cite(count[count["year"] == y]))
-            for y, n in zip(count["year"], count["children"], strict=True)
-        },
-        "homes": (now["as_at"].max(), len(now), int(now["places"].sum()), cite(now))
-        if len(now)
-        else None,
-        RATE: cite(rates[rates["area_code"] == code]),
-        SHARE: cite(later_rows[later_rows["area_code"] == code]),
-        SPEND: cite(
-            spend[(spend["area_code"] == code) & (spend["series"] == "Revenue Outturn RO3")]
-        ),
+        "children": children_of.get(code, {}),
+        "homes": None
+        if now is None
+        else (now["as_at"].max(), len(now), int(now["places"].sum()), cite(now)),
+        **found,
         "arrangements": len(arrangements_of.get(code, [])),
     }
 

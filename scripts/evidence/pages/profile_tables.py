@@ -95,7 +95,9 @@ def shaped(frame, columns: dict):
 
 def tables(frame, key: str, columns: dict) -> dict:
     """One table per area (`key`), with the columns of a table kind."""
-    return {code: shaped(part, columns) for code, part in frame.groupby(key, sort=False)}
+    headed = frame[[key, *columns]].rename(columns={k: h for k, (h, _) in columns.items()})
+    units = {h: unit for h, unit in columns.values() if unit}
+    return split(headed, key, units)  # renamed once, not once per area
 
 
 def split(frame, key: str, units: dict) -> dict:

@@ -4,7 +4,7 @@ The ``authorities`` analysis computes the figures (tidy frames, one row per area
 calls ``show_profile`` once per authority; this module turns them into the page: a short "at a
 glance" box, one small-multiples chart setting the authority beside its region and England, and
 the tables. Every profile's chart is the same Vega-Lite specification with that authority's rows
-as its data (built and validated by Altair once, then copied), so the build converts one small
+as its data (``_base_spec``), so the build converts one small
 SVG per profile, in parallel and cached by content (``charts.prerender``).
 
 It runs inside the analysis's process (through ``show`` and ``page``), so the analysis's cache
@@ -13,7 +13,6 @@ key covers this file: editing a profile's wording re-runs the analysis.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 from evidence.api import show
@@ -34,69 +33,74 @@ PANELS = (RATE, SHARE, PLACES, SPEND)
 
 # ---- the chart ---------------------------------------------------------------------------------
 
-_base: dict | None = None
+AREA_DOMAIN = ["this authority", "its region", "England"]  # replaced by each page's names
 
 
 def _base_spec() -> dict:
-    """The shared specification, made (and validated) by Altair once per run."""
-    global _base
-    if _base is None:
-        import altair as alt
-        import pandas as pd
-
-        sample = pd.DataFrame(
-            {"measure": [RATE], "year": ["2024"], "area": ["England"], "value": [1.0]}
-        )
-        line = (
-            alt.Chart(sample)
-            .mark_line(point=True)
-            .encode(
-                x=alt.X(
-                    "year:O",
-                    title="Year (31 March, or financial year)",
-                    axis=alt.Axis(title=None, labelAngle=0, labelOverlap=True),
-                ),
-                y=alt.Y("value:Q", title="Value", axis=alt.Axis(title=None)),
-                color=alt.Color(
-                    "area:N",
-                    title="Area",
-                    scale=alt.Scale(
-                        domain=["A", "B", "England"], range=["#1f4e8c", "#c2571a", "#555555"]
-                    ),
-                    legend=alt.Legend(orient="top", title=None),
-                ),
-                strokeDash=alt.StrokeDash(
-                    "area:N",
-                    scale=alt.Scale(domain=["A", "B", "England"], range=[[1, 0], [6, 3], [2, 2]]),
-                    legend=None,
-                ),
-                tooltip=[
-                    alt.Tooltip("measure:N", title="Measure"),
-                    alt.Tooltip("year:O", title="Year (31 March, or financial year)"),
-                    alt.Tooltip("area:N", title="Area"),
-                    alt.Tooltip("value:Q", title="Value", format=","),
+    """The shared specification (Vega-Lite, as Altair would write it; written out so that the
+    analysis need not import Altair for 153 copies of one chart)."""
+    year = "Year (31 March, or financial year)"
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json",
+        "columns": 2,
+        "config": {"view": {"continuousHeight": 300, "continuousWidth": 300}},
+        "facet": {
+            "field": "measure",
+            "type": "nominal",
+            "sort": list(PANELS),
+            "title": None,
+            "header": {"labelFontSize": 11, "labelFontWeight": "bold", "labelLimit": 300},
+        },
+        "resolve": {"scale": {"x": "independent", "y": "independent"}},
+        "spec": {
+            "mark": {"type": "line", "point": True},
+            "width": 250,
+            "height": 120,
+            "encoding": {
+                "x": {
+                    "field": "year",
+                    "type": "ordinal",
+                    "title": year,
+                    "axis": {"labelAngle": 0, "labelOverlap": True, "title": None},
+                },
+                "y": {
+                    "field": "value",
+                    "type": "quantitative",
+                    "title": "Value",
+                    "axis": {"title": None},
+                },
+                "color": {
+                    "field": "area",
+                    "type": "nominal",
+                    "title": "Area",
+                    "scale": {
+                        "domain": AREA_DOMAIN,
+                        "range": ["#1f4e8c", "#c2571a", "#555555"],
+                    },
+                    "legend": {"orient": "top", "title": None},
+                },
+                # not colour alone: each area has its own line pattern
+                "strokeDash": {
+                    "field": "area",
+                    "type": "nominal",
+                    "scale": {"domain": AREA_DOMAIN, "range": [[1, 0], [6, 3], [2, 2]]},
+                    "legend": None,
+                },
+                "tooltip": [
+                    {"field": "measure", "type": "nominal", "title": "Measure"},
+                    {"field": "year", "type": "ordinal", "title": year},
+                    {"field": "area", "type": "nominal", "title": "Area"},
+                    {"field": "value", "type": "quantitative", "title": "Value", "format": ","},
                 ],
-            )
-            .properties(width=250, height=120)
-        )
-        chart = line.facet(
-            facet=alt.Facet(
-                "measure:N",
-                title=None,
-                sort=list(PANELS),
-                header=alt.Header(labelFontWeight="bold", labelLimit=300, labelFontSize=11),
-            ),
-            columns=2,
-        ).resolve_scale(y="independent", x="independent")
-        _base = chart.to_dict()
-        _base.pop("datasets", None)
-    return _base
+            },
+        },
+    }
 
 
 def chart_spec(rows: list[dict], areas: list[str], description: str) -> dict:
     """The shared specification with one authority's rows: `areas` is [authority, region,
     England], the legend's order."""
-    spec = copy.deepcopy(_base_spec())
+    spec = _base_spec()
     spec["data"] = {"values": rows}
     encoding = spec["spec"]["encoding"]
     encoding["color"]["scale"]["domain"] = areas
