@@ -19,9 +19,8 @@ from evidence.api import show
 from evidence.formatting import format_number
 
 ENGLAND = "E92000001"
-# Where an arrangement is described. The comparison table gives each arrangement a row id; a
-# page per arrangement can replace this with "../../arrangements/{id}/".
-ARRANGEMENT_LINK = "../comparison.md#arrangement-{id}"
+# Where an arrangement is described: its own page (pages/arrangements.py).
+ARRANGEMENT_LINK = "../arrangements/{id}.md"
 
 # The chart's panels, in order, with the words the page uses to define each one.
 RATE = "Looked after, per 10,000 children"
