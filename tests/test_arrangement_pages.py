@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from evidence.capture import capture as _capture
 from evidence.errors import EvidenceError
 from evidence.formatting import format_money_short, format_year, is_year_column
-from evidence.capture import capture as _capture
 
 ROOT = Path(__file__).resolve().parents[1]
 ARRANGEMENTS = ROOT / "analyses" / "data" / "arrangements.csv"
