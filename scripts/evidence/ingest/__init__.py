@@ -55,7 +55,8 @@ def ingest(
     source: str, path: Path, data_dir: Path, *, citation: str | None = None, bib_keys=None
 ) -> dict:
     """Import one release into data_dir; return a summary (table, rows, replaced, release)."""
-    from evidence.ingest.common import Authorities, write
+    from evidence.ingest._writing import write
+    from evidence.ingest.common import Authorities
 
     module = importer(source)
     authorities = None if source == "dfe-authorities" else Authorities(data_dir)

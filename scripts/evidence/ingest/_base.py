@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from evidence.errors import EvidenceError
-from evidence.ingest.common import Release, Result, file_digest
+from evidence.ingest._writing import file_digest
+from evidence.ingest.common import Release, Result
 
 
 def release(

@@ -4,7 +4,7 @@ children.csv (children looked after on 31 March and the rate per 10,000 children
 Two editions' layouts, told apart by the header: the 2025 edition (population_type,
 children_count, 'Children looked after on 31 March each year') and the 2023 edition
 (population_count, number, 'Children looked after at 31 March each year'). Where two releases
-cover the same year, the later release's figures are kept (see common.write)."""
+cover the same year, the later release's figures are kept (see _writing.write)."""
 
 from __future__ import annotations
 
