@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -117,6 +119,13 @@ def tables_loaded(project: Project) -> dict[str, list[str]]:
     return users
 
 
+def _quietly(work) -> None:
+    """Work done ahead of time: if it fails, the stage that needs it runs it again and reports
+    the error there, once, as a message rather than a thread's traceback."""
+    with contextlib.suppress(Exception):
+        work()
+
+
 def build(
     project: Project,
     *,
@@ -138,9 +147,14 @@ def build(
             package, bib = check(project)
             scripts = project.analyses()
             log(f"running {len(scripts)} analyses …")
+            # the references need no result: format them while the analyses run (the main
+            # process only waits then); the render stage reads what this thread made
+            references = threading.Thread(target=_quietly, args=(bib.formatted,), daemon=True)
+            references.start()
             outcomes = run_analyses(
                 project, package, scripts, use_cache=use_cache, jobs=jobs, timeout=timeout, log=log
             )
+            references.join()
         finally:
             launch.stop()
         records = {o.name: AnalysisRecord.from_json(o.name, o.record) for o in outcomes}
