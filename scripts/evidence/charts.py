@@ -81,15 +81,15 @@ def prerender(specs: list[dict], svgs: dict[str, str]) -> None:
     national build has one chart per authority profile, so this is most of its chart time."""
     from concurrent.futures import ThreadPoolExecutor
 
-    todo = {}
+    pending = {}
     for spec in specs:
-        todo.setdefault(spec_id(spec), spec)
-    todo = {cid: spec for cid, spec in todo.items() if cid not in svgs}
-    if len(todo) < 2:
+        pending.setdefault(spec_id(spec), spec)
+    pending = {cid: spec for cid, spec in pending.items() if cid not in svgs}
+    if len(pending) < 2:
         return  # drawn as the page needs it
     workers = max(1, min(4, os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for cid, svg in zip(todo, pool.map(render_svg, todo.values()), strict=True):
+        for cid, svg in zip(pending, pool.map(render_svg, pending.values()), strict=True):
             svgs[cid] = svg
 
 
