@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import evidence
 from evidence.briefing import plain_text, sentences
-from evidence.pipeline import SNAPSHOT, snapshot_of
+from evidence.pipeline import SNAPSHOT, same_snapshot_entry, snapshot_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -171,7 +171,8 @@ def test_committed_results_snapshot_is_current(shipped_site):
     results = json.loads((shipped_site / "results.json").read_text(encoding="utf-8"))
     committed = json.loads((ROOT / SNAPSHOT).read_text(encoding="utf-8"))
     new = snapshot_of(results)
-    stale = sorted(k for k in set(new) | set(committed) if new.get(k) != committed.get(k))
+    names = set(new) | set(committed)
+    stale = sorted(k for k in names if not same_snapshot_entry(committed.get(k), new.get(k)))
     assert not stale, (
         f"{SNAPSHOT} is stale for {stale[:10]}: run `scripts/build` then "
         "`.venv/bin/evidence snapshot`, and commit the file"
@@ -227,3 +228,15 @@ def test_rebuilding_on_changed_data_changes_exactly_the_affected_sentences(
     # paragraphs that use none of the changed figures are not listed
     for key in ("purpose", "no-fault-exit"):
         assert f"Paragraph {number[key]}</a>" not in page
+
+
+def test_snapshot_ignores_last_place_float_noise_but_not_a_changed_figure():
+    """Monte Carlo sums differ in the last bit between CPUs; a changed figure must still show."""
+    old = snapshot_of({"m.p10": {"unit": "GBP", "value": -8582391.024393436}})["m.p10"]
+    assert same_snapshot_entry(old, {"unit": "GBP", "value": -8582391.024393434})
+    assert not same_snapshot_entry(old, {"unit": "GBP", "value": -8582391.1})
+    assert not same_snapshot_entry(old, {"unit": "GBP a week", "value": -8582391.024393436})
+    assert not same_snapshot_entry(old, None)
+    count = {"unit": "count", "value": 153}
+    assert same_snapshot_entry(count, dict(count))
+    assert not same_snapshot_entry({"unit": "count", "value": "153"}, count)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import math
 import re
 import shutil
 import sys
@@ -300,9 +301,33 @@ def print_record(record: AnalysisRecord) -> None:
 # ---- the committed snapshot of results ------------------------------------------------------
 
 
+# Monte Carlo sums come out a unit in the last place apart on different CPUs and BLAS builds, so
+# the snapshot keeps 12 significant figures and compares to a relative 1e-9; results.json keeps
+# every digit.
+SNAPSHOT_DIGITS = 12
+
+
+def _snapshot_value(value):
+    return float(f"{value:.{SNAPSHOT_DIGITS}g}") if isinstance(value, float) else value
+
+
 def snapshot_of(results: dict) -> dict:
     """What reviewers diff in git: each result's value and unit, sorted by name."""
-    return {name: {"unit": r["unit"], "value": r["value"]} for name, r in sorted(results.items())}
+    return {
+        name: {"unit": r["unit"], "value": _snapshot_value(r["value"])}
+        for name, r in sorted(results.items())
+    }
+
+
+def same_snapshot_entry(old, new) -> bool:
+    """Whether two snapshot entries agree: the same unit, and values equal or floats within 1e-9."""
+    if not (isinstance(old, dict) and isinstance(new, dict)) or old.get("unit") != new.get("unit"):
+        return old == new
+    a, b = old.get("value"), new.get("value")
+    if isinstance(a, float) or isinstance(b, float):
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
 
 
 def snapshot_text(results: dict) -> str:
@@ -321,7 +346,7 @@ def snapshot_differences(project: Project, results: dict) -> str | None:
     new = snapshot_of(results)
     added = sorted(set(new) - set(old))
     removed = sorted(set(old) - set(new))
-    changed = sorted(k for k in set(old) & set(new) if old[k] != new[k])
+    changed = sorted(k for k in set(old) & set(new) if not same_snapshot_entry(old[k], new[k]))
     if not (added or removed or changed):
         return None
     parts = []
