@@ -76,6 +76,16 @@ def large_file(root):
         handle.truncate(60 * 1024 * 1024)
 
 
+def folder(rel):
+    """A folder where a file belongs (an unzipped export, a slip in a file manager)."""
+
+    def apply(root):
+        (root / rel).unlink()
+        (root / rel).mkdir()
+
+    return apply
+
+
 def cp1252(rel, text):
     return write(rel, text.encode("cp1252"))
 
@@ -87,6 +97,7 @@ BIB = "references/refs.bib"
 PAGE = "docs/index.md"
 ANALYSIS = "analyses/homes.py"
 MKDOCS = "mkdocs.yml"
+FIDELITY = "docs/briefing/fidelity.yaml"
 UTF16 = (
     "line 1: byte 0xff (the file is UTF-16, as some spreadsheets save 'Unicode text') is not "
     "UTF-8; re-save the file as UTF-8"
@@ -353,6 +364,24 @@ CASES = [
      "mkdocs.yml: line 22: nav names 'gone.md', but there is no docs/gone.md and no "
      "analyses/gone.py to make it; expected a page that exists (or remove the entry)"),
     ("mkdocs-missing", lambda root: (root / MKDOCS).unlink(), "no mkdocs.yml in "),
+    # ---- a folder where a file belongs ----------------------------------------------------------
+    ("page-is-a-folder", folder(PAGE), "docs/index.md: is a folder; expected a file"),
+    ("bib-is-a-folder", folder(BIB), "references/refs.bib: is a folder; expected a file"),
+    ("analysis-is-a-folder", folder(ANALYSIS), "analyses/homes.py: is a folder; expected a file"),
+    # ---- the briefing's fidelity map and command line -------------------------------------------
+    ("fidelity-empty", write(FIDELITY, ""),
+     f"{FIDELITY}: file is empty; expected paragraphs_2014 and a list of paragraphs"),
+    ("fidelity-a-list", write(FIDELITY, "- 1\n- 2\n"),
+     f"{FIDELITY}: top level: expected a mapping (key: value), found [1, 2]"),
+    ("fidelity-number-as-word", replace(FIDELITY, "  - number: 2", "  - number: second"),
+     f"{FIDELITY}: paragraphs entry 2, number: expected a whole number, found 'second'"),
+    ("fidelity-no-verdict", replace(FIDELITY, "    verdict: qualifies\n", ""),
+     f"{FIDELITY}: paragraphs entry 2: 'verdict' is a required property"),
+    ("fidelity-bad-yaml", append(FIDELITY, "x: [\n"), f"{FIDELITY}: line 15, column 1: not valid"),
+    ("fidelity-cp1252", cp1252(FIDELITY, "paragraphs_2014: 2\nintroduction: £5\n"),
+     f"{FIDELITY}: line 2: byte 0xa3 (0xa3 is '£' in Windows-1252) is not UTF-8"),
+    ("briefing-for-blank", lambda root: None,
+     "--briefing-for needs an authority's name or ONS code", ["--briefing-for", " "]),
 ]  # fmt: skip
 
 

@@ -30,6 +30,8 @@ def _project(args):
 def cmd_build(args) -> int:
     from evidence.pipeline import build, build_briefing_for
 
+    if args.briefing_for is not None and not args.briefing_for.strip():
+        raise EvidenceError("--briefing-for needs an authority's name or ONS code, e.g. Birmingham")
     if args.briefing_for:
         build_briefing_for(
             _project(args),

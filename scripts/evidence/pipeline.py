@@ -114,7 +114,10 @@ def tables_loaded(project: Project) -> dict[str, list[str]]:
     validation can say who needs it before any analysis runs."""
     users: dict[str, list[str]] = {}
     for script in project.analyses():
-        text = script.read_bytes().decode("utf-8", "replace")
+        try:
+            text = script.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue  # reading the analysis itself reports the problem, with its file
         for name in sorted(set(LOAD_CALL.findall(text))):
             users.setdefault(name, []).append(project.rel(script))
     return users

@@ -55,7 +55,16 @@ def decode_utf8(data: bytes, where: str) -> str:
 
 def read_text(path: Path, where: str | None = None) -> str:
     """A UTF-8 text file's contents, or an EvidenceError naming the file, line and byte."""
-    return decode_utf8(Path(path).read_bytes(), where or display(path))
+    where = where or display(path)
+    try:
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise EvidenceError("is a folder; expected a file", where=where) from None
+    except FileNotFoundError:
+        raise EvidenceError("file is missing", where=where) from None
+    except OSError as exc:
+        raise EvidenceError(f"cannot be read ({exc.strerror})", where=where) from None
+    return decode_utf8(data, where)
 
 
 def load_yaml(text: str, where: str):

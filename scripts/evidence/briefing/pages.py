@@ -7,8 +7,6 @@ import json
 import posixpath
 import re
 
-import yaml
-
 from evidence.briefing.template import (
     CHANGES_PAGE,
     FIDELITY,
@@ -21,6 +19,7 @@ from evidence.briefing.template import (
 from evidence.cite import reference_list
 from evidence.context import Page
 from evidence.errors import EvidenceError
+from evidence.project import load_yaml, read_text
 
 
 def briefing_page(b: Briefing, meta: dict, paragraphs: list[Paragraph], blocks: dict) -> Page:
@@ -147,22 +146,68 @@ def contact_block_html(contact: dict) -> list[str]:
     return lines
 
 
+# What fidelity.yaml must hold; jsonschema names the entry and field that is wrong.
+FIDELITY_SCHEMA = {
+    "type": "object",
+    "required": ["paragraphs_2014", "paragraphs"],
+    "properties": {
+        "paragraphs_2014": {"type": "integer", "minimum": 1},
+        "introduction": {"type": "string"},
+        "paragraphs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["number", "claim", "verdict"],
+                "properties": {
+                    "number": {"type": "integer", "minimum": 1},
+                    "claim": {"type": "string"},
+                    "carried_by": {"type": "array", "items": {"type": "string"}},
+                    "verdict": {"type": "string"},
+                    "evidence": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def read_fidelity_map(path, where: str) -> dict:
+    """fidelity.yaml as data, or one EvidenceError naming the entry and field that is wrong."""
+    import jsonschema
+
+    data = load_yaml(read_text(path, where), where)
+    if data is None:
+        raise EvidenceError(
+            "file is empty; expected paragraphs_2014 and a list of paragraphs", where=where
+        )
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(FIDELITY_SCHEMA).iter_errors(data)
+    )
+    if error is not None:
+        at = list(error.absolute_path)
+        if len(at) >= 2 and at[0] == "paragraphs":
+            place = f"paragraphs entry {at[1] + 1}" + "".join(f", {p}" for p in at[2:])
+        else:
+            place = ", ".join(str(p) for p in at) or "top level"
+        message = error.message
+        if error.validator == "type":
+            words = {"object": "a mapping (key: value)", "array": "a list", "string": "text"}
+            wanted = words.get(error.validator_value, "a whole number")
+            message = f"expected {wanted}, found {error.instance!r}"
+        raise EvidenceError(f"{place}: {message}", where=where)
+    return data
+
+
 def fidelity_page(b: Briefing, paragraphs: list[Paragraph]) -> Page:
     """Each 2014 paragraph, the regenerated paragraphs that carry it, and today's verdict."""
     path = b.project.docs_dir / FIDELITY
     where = b.project.rel(path)
     if not path.is_file():
         raise EvidenceError(f"the briefing needs its fidelity map {where}")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise EvidenceError(
-            f"line {mark.line + 1 if mark else '?'}: not valid YAML", where=where
-        ) from None
-    entries = data.get("paragraphs") or []
-    expected = int(data.get("paragraphs_2014", 0))
-    numbers = [e.get("number") for e in entries]
+    data = read_fidelity_map(path, where)
+    entries = data["paragraphs"]
+    expected = data["paragraphs_2014"]
+    numbers = [e["number"] for e in entries]
     missing = sorted(set(range(1, expected + 1)) - set(numbers))
     if not expected or missing or len(numbers) != len(set(numbers)):
         raise EvidenceError(
