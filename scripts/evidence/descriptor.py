@@ -5,6 +5,7 @@ has a name, a CSV path inside the data directory and a list of typed columns, an
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from pathlib import Path
 
@@ -60,15 +61,19 @@ FIELD_TYPES = {
 }
 
 
-def resource_lines(text: str) -> list[int]:
+@functools.lru_cache(maxsize=4)
+def resource_lines(text: str) -> tuple[int, ...]:
     """The line each entry of `resources` starts on, for messages about the descriptor."""
-    node = yaml.compose(text)
+    try:  # libyaml when it is there (several times faster); a YAML error is reported elsewhere
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(node, yaml.MappingNode):
-        return []
+        return ()
     for key, value in node.value:
         if key.value == "resources" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
-    return []
+            return tuple(item.start_mark.line + 1 for item in value.value)
+    return ()
 
 
 def _check_resource(res, index: int, line: int | None, where: str, data_dir: Path) -> None:
