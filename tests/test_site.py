@@ -16,6 +16,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from conftest import evidence
+from hypothesis import given
+from hypothesis import strategies as st
 
 # ---- nothing from another host ---------------------------------------------------------------
 
@@ -400,6 +402,29 @@ def test_numbers_are_formatted_en_gb_with_units():
     assert format_number(22.6, "percent") == "22.6%"
     assert format_number(2025, "year") == "2025"
     assert unit_suffix("GBP per week") == "per week" and unit_suffix("beds") == "beds"
+
+
+def test_a_column_of_plain_numbers_has_one_precision_and_no_padding_zeros():
+    from evidence.formatting import column_decimals, format_number
+
+    assert column_decimals([19.4, 20.1, None, "n/a"]) == 1  # "19.4", not "19.40"
+    assert column_decimals([2.0, 3.0, 15]) == 0
+    assert column_decimals([3.25, 1.0]) == 2
+    assert column_decimals([float("nan"), 0.5]) == 1
+    one = column_decimals([19.4, 7.0])
+    assert [format_number(v, "per 10,000 children", one) for v in (19.4, 7.0)] == ["19.4", "7.0"]
+    assert format_number(7.0, "children") == "7"  # a lone whole float, outside a table column
+
+
+@given(st.lists(st.floats(-1e9, 1e9, allow_nan=False), min_size=1, max_size=20))
+def test_column_precision_never_changes_a_value_beyond_two_decimals(values):
+    from evidence.formatting import column_decimals, format_number
+
+    decimals = column_decimals(values)
+    for v in values:
+        assert float(format_number(v, "", decimals).replace(",", "")) == pytest.approx(
+            round(v, 2), abs=1e-9
+        )
 
 
 def test_a_table_without_a_caption_fails_the_build(mini, capsys):

@@ -13,8 +13,20 @@ from evidence import models
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def format_number(value, unit: str = "") -> str:
-    """en-GB display: thousands separators, £ for GBP, percentages for shares."""
+def column_decimals(values) -> int:
+    """Decimals a column of plain numbers needs (0 to 2), the same for every row: 19.4 and
+    20.1 read as 19.4 and 20.1, not 19.40 and 20.10; 3.25 keeps its 2."""
+    floats = [v for v in values if isinstance(v, float) and v == v and abs(v) != float("inf")]
+    for decimals in (0, 1):
+        if all(round(v, 2) == round(v, decimals) for v in floats):
+            return decimals
+    return 2
+
+
+def format_number(value, unit: str = "", decimals: int | None = None) -> str:
+    """en-GB display: thousands separators, £ for GBP, percentages for shares. A float to
+    `decimals` places when given (a table column's, see column_decimals), else to 2 places, or
+    none when it is whole."""
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -30,9 +42,13 @@ def format_number(value, unit: str = "") -> str:
         return f"{value:,.1f}"
     if unit.startswith("GBP") and "prices" in unit:  # a modelled figure: round to its support
         value = models.round_money(value, unit)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+    if decimals is None and isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+    text = (
+        f"{value:,}"
+        if isinstance(value, int)
+        else f"{value:,.{2 if decimals is None else decimals}f}"
+    )
     if unit.startswith("GBP"):
         sign = "-" if text.startswith("-") else ""
         return f"{sign}£{text.lstrip('-')}"

@@ -11,7 +11,13 @@ import json
 from evidence import charts
 from evidence.context import BuildContext, notebook_path, page_stem
 from evidence.errors import EvidenceError
-from evidence.formatting import csv_bytes, format_number, format_year, is_year_column
+from evidence.formatting import (
+    column_decimals,
+    csv_bytes,
+    format_number,
+    format_year,
+    is_year_column,
+)
 from evidence.present import calculations, chart_datasets, data_table, plain, sliders, tab_set
 from evidence.record import Chart, Markdown, Origin, Table, Text
 
@@ -77,6 +83,11 @@ class PageOutputs:
             for i, c in enumerate(columns)
             if is_year_column(c, [r[i] for r in output.rows], units.get(c, ""))
         }
+        decimals = {
+            c: column_decimals([r[i] for r in output.rows])
+            for i, c in enumerate(columns)
+            if not units.get(c, "").startswith("GBP")  # money: whole pounds or pence
+        }
         body = []
         row_ids = output.row_ids or [None] * len(output.rows)
         for index, (row, row_id) in enumerate(zip(output.rows, row_ids, strict=True)):
@@ -99,7 +110,7 @@ class PageOutputs:
                     shown = (
                         format_year(value)
                         if column in years
-                        else format_number(value, units.get(column, ""))
+                        else format_number(value, units.get(column, ""), decimals.get(column))
                     )
                     cells.append(
                         f'<td class="num"{label} data-value="{value!r}">{html.escape(shown)}</td>'
