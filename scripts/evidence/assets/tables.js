@@ -108,18 +108,27 @@ function enhanceTable(table) {
 }
 function revealTarget() {
   const id = decodeURIComponent(location.hash.slice(1));
-  const row = id && document.getElementById(id);
-  if (!row || row.tagName !== "TR") return;
-  const table = row.closest("table");
+  const target = id && document.getElementById(id);
+  if (!target) return;
+  const group = target.closest("details.reference-group");
+  if (group && !group.open) {
+    group.open = true;
+    target.scrollIntoView();
+  }
+  if (target.tagName !== "TR") return;
+  const table = target.closest("table");
   if (table && table.evidenceReveal) {
-    table.evidenceReveal(row);
-    row.scrollIntoView();
+    table.evidenceReveal(target);
+    target.scrollIntoView();
   }
 }
 window.addEventListener("hashchange", revealTarget);
-// A long list marked data-filter (the References page) gets the same filter box.
+// A long list marked data-filter (the References page) gets the same filter box. Its sections
+// arrive open (so the page reads whole without JavaScript) and fold here, but for the one a
+// link points into; while a filter is typed, sections with a match open and the rest hide.
 function enhanceList(list) {
-  const items = Array.from(list.children);
+  const items = Array.from(list.querySelectorAll("li[id]"));
+  const groups = Array.from(list.querySelectorAll("details.reference-group"));
   const label = document.createElement("label");
   label.className = "evidence-filter";
   label.textContent = "Filter sources: ";
@@ -131,6 +140,8 @@ function enhanceList(list) {
   status.className = "evidence-filter-status";
   label.appendChild(status);
   list.parentNode.insertBefore(label, list);
+  const fold = () => groups.forEach((g) => { g.hidden = false; g.open = false; });
+  fold();
   input.addEventListener("input", () => {
     const q = input.value.trim().toLowerCase();
     let shown = 0;
@@ -138,12 +149,21 @@ function enhanceList(list) {
       item.hidden = Boolean(q) && !item.textContent.toLowerCase().includes(q);
       if (!item.hidden) shown += 1;
     });
+    if (q) {
+      groups.forEach((g) => {
+        const any = Array.from(g.querySelectorAll("li[id]")).some((item) => !item.hidden);
+        g.hidden = !any;
+        g.open = any;
+      });
+    } else {
+      fold();
+    }
     status.textContent = q ? ` ${shown} of ${items.length} sources` : "";
   });
 }
 function enhanceTables() {
   document.querySelectorAll("table[data-sortable]").forEach(enhanceTable);
-  document.querySelectorAll("ul[data-filter]").forEach(enhanceList);
+  document.querySelectorAll("[data-filter]").forEach(enhanceList);
   revealTarget();
 }
 if (document.readyState === "loading") {
