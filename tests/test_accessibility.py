@@ -281,6 +281,36 @@ def test_chart_tabs_work_from_the_keyboard(served):
     asyncio.run(go())
 
 
+def test_a_card_tables_sort_buttons_show_when_focused_on_a_narrow_screen(served):
+    """At 390 px the comparison is one card per row and its header row is hidden; Tab still
+    reaches the sort buttons, so the one with focus must be on screen (WCAG 2.4.7)."""
+    from playwright.async_api import async_playwright
+
+    base, site = served
+
+    async def go():
+        foreign: list[str] = []
+        async with async_playwright() as pw:
+            browser = await _browser(pw)
+            context = await _context(browser, base, foreign, viewport={"width": 390, "height": 800})
+            page = await context.new_page()
+            await page.goto(base + "comparison/")
+            await _settle(page)
+            button = ".evidence-cards-table thead button"
+            assert await page.locator(button).count() >= 5
+            await _tab_to(page, button)
+            box = await page.evaluate(
+                "() => { const r = document.activeElement.getBoundingClientRect();"
+                " return [r.left, r.right, r.width, r.height]; }"
+            )
+            await browser.close()
+        assert box[2] >= 20 and box[3] >= 10, f"the focused sort button is {box[2]}x{box[3]} px"
+        assert box[0] >= 0 and box[1] <= 390, f"the focused sort button is off screen: {box}"
+        assert not foreign
+
+    asyncio.run(go())
+
+
 def test_interactive_chart_sliders_work_from_the_keyboard(served):
     from playwright.async_api import async_playwright
 

@@ -412,7 +412,8 @@ def test_a_column_of_plain_numbers_has_one_precision_and_no_padding_zeros():
     assert column_decimals([3.25, 1.0]) == 2
     assert column_decimals([float("nan"), 0.5]) == 1
     one = column_decimals([19.4, 7.0])
-    assert [format_number(v, "per 10,000 children", one) for v in (19.4, 7.0)] == ["19.4", "7.0"]
+    assert [format_number(v, "per 10,000 children", one) for v in (19.4, 7.0)] == ["19.4", "7"]
+    assert format_number(4.17, "years", column_decimals([4.17, 5.0])) == "4.17"
     assert format_number(7.0, "children") == "7"  # a lone whole float, outside a table column
 
 

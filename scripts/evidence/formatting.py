@@ -24,9 +24,9 @@ def column_decimals(values) -> int:
 
 
 def format_number(value, unit: str = "", decimals: int | None = None) -> str:
-    """en-GB display: thousands separators, £ for GBP, percentages for shares. A float to
-    `decimals` places when given (a table column's, see column_decimals), else to 2 places, or
-    none when it is whole."""
+    """en-GB display: thousands separators, £ for GBP, percentages for shares. A whole number
+    without decimals (a term of 5 years reads 5); any other float to `decimals` places when
+    given (a table column's, see column_decimals), else to 2."""
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -42,7 +42,7 @@ def format_number(value, unit: str = "", decimals: int | None = None) -> str:
         return f"{value:,.1f}"
     if unit.startswith("GBP") and "prices" in unit:  # a modelled figure: round to its support
         value = models.round_money(value, unit)
-    if decimals is None and isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
     text = (
         f"{value:,}"
