@@ -146,9 +146,19 @@ def build(
             return _unchanged(project, stamp, started)
         config = SiteConfig.load(project.root / "mkdocs.yml")
         launch.start(child_env())  # its imports run while the data are checked
+        stages: dict[str, float] = {}
+        mark = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal mark
+            now = time.perf_counter()
+            stages[stage] = now - mark
+            mark = now
+
         try:
             log(f"checking data ({project.rel(project.data_dir)}) and references …")
             package, bib = check(project)
+            lap("check")
             scripts = project.analyses()
             log(f"running {len(scripts)} analyses …")
             # the references need no result: format them while the analyses run (the main
@@ -159,6 +169,7 @@ def build(
                 project, package, scripts, use_cache=use_cache, jobs=jobs, timeout=timeout, log=log
             )
             references.join()
+            lap("analyses")
         finally:
             launch.stop()
         records = {o.name: AnalysisRecord.from_json(o.name, o.record) for o in outcomes}
@@ -173,11 +184,13 @@ def build(
             log("rendering pages, the briefing and its Word document …")
             ctx = BuildContext.create(project, config, facts, bib, package, records)
             changes = render.render(ctx, project.build_dir, new_build).changes
+            lap("render")
             log("building the site with MkDocs …")
             shutil.rmtree(new_site)
             warnings = mkdocs_build(
                 project.root / "mkdocs.yml", new_build / "docs", new_site, facts.epoch
             )
+            lap("MkDocs")
             for w in warnings:
                 log(f"  mkdocs: {w}")
             swap_into_place(new_build, project.build_dir)
@@ -200,7 +213,9 @@ def build(
         )
     log(
         f"built {project.rel(project.site_dir)}/ in {time.perf_counter() - started:.1f} s "
-        f"({ran} analyses run, {len(outcomes) - ran} reused)"
+        f"({ran} analyses run, {len(outcomes) - ran} reused; "
+        + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages.items())
+        + ")"
     )
     return {"ran": [o.name for o in outcomes if not o.reused], "results": results}
 
