@@ -156,11 +156,30 @@ def test_the_shared_spec_takes_each_authoritys_rows():
     assert charts.spec_id(spec) != charts.spec_id(other)
 
 
-def test_prerender_draws_each_distinct_chart_once(monkeypatch):
+def test_drawings_draw_each_distinct_chart_once_in_the_background(monkeypatch):
     drawn = []
     monkeypatch.setattr(charts, "render_svg", lambda spec: drawn.append(spec) or "<svg/>")
     specs = [{"mark": "bar", "n": i % 3} for i in range(6)]
-    svgs = {charts.spec_id(specs[0]): "<svg>kept</svg>"}
-    charts.prerender(specs, svgs)
-    assert len(drawn) == 2 and len(svgs) == 3
-    assert svgs[charts.spec_id(specs[0])] == "<svg>kept</svg>"
+    svgs = charts.Drawings()
+    kept = {"mark": "bar", "n": 0}
+    svgs._svgs[charts.spec_id(kept)] = "<svg>kept</svg>"
+    svgs.start(specs)
+    assert all(charts.spec_id(s) in svgs for s in specs)  # pending counts as present
+    assert svgs.svg(kept) == "<svg>kept</svg>"
+    assert [svgs.svg(s) for s in specs[1:3]] == ["<svg/>", "<svg/>"]
+    svgs.close()
+    assert len(drawn) == 2
+    assert svgs.svg({"mark": "line"}) == "<svg/>" and len(drawn) == 3  # never started: drawn now
+
+
+def test_a_chart_that_fails_to_draw_raises_where_its_svg_is_taken(monkeypatch):
+    def fail(spec):
+        raise ValueError("bad spec")
+
+    monkeypatch.setattr(charts, "render_svg", fail)
+    svgs = charts.Drawings()
+    specs = [{"mark": "bar", "n": i} for i in range(2)]
+    svgs.start(specs)
+    with pytest.raises(ValueError, match="bad spec"):
+        svgs.svg(specs[0])
+    svgs.close()

@@ -75,22 +75,57 @@ def render_svg(spec: dict) -> str:
     return svg
 
 
-def prerender(specs: list[dict], svgs: dict[str, str]) -> None:
-    """Draw every chart not yet in `svgs` (spec id -> SVG) before pages are assembled, several at
-    once: vl-convert converts outside Python's lock, so threads overlap where cores are free. A
-    national build has one chart per authority profile, so this is most of its chart time."""
-    from concurrent.futures import ThreadPoolExecutor
+class Drawings:
+    """Chart SVGs by chart id for one build. ``start`` sets every chart drawing in background
+    threads and returns at once: vl-convert draws outside Python's lock, so the drawing overlaps
+    with the assembly of pages on the other core (a national build has one chart per authority
+    profile). Asking for a chart waits for it; one never started is drawn there and then."""
 
-    pending = {}
-    for spec in specs:
-        pending.setdefault(spec_id(spec), spec)
-    pending = {cid: spec for cid, spec in pending.items() if cid not in svgs}
-    if len(pending) < 2:
-        return  # drawn as the page needs it
-    workers = max(1, min(4, os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for cid, svg in zip(pending, pool.map(render_svg, pending.values()), strict=True):
-            svgs[cid] = svg
+    def __init__(self):
+        self._svgs: dict[str, str] = {}
+        self._pending: dict = {}  # chart id -> Future
+        self._pool = None
+
+    def start(self, specs: list[dict]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        todo = {}
+        for spec in specs:
+            cid = spec_id(spec)
+            if cid not in self:
+                todo.setdefault(cid, spec)
+        if len(todo) < 2:
+            return  # drawn as the page needs it
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
+        for cid, spec in todo.items():
+            self._pending[cid] = self._pool.submit(render_svg, spec)
+
+    def svg(self, spec: dict) -> str:
+        cid = spec_id(spec)
+        if cid not in self:
+            self._svgs[cid] = render_svg(spec)
+        return self[cid]
+
+    def __getitem__(self, cid: str) -> str:
+        if cid in self._pending:
+            self._svgs[cid] = self._pending.pop(cid).result()  # a drawing's error is raised here
+        return self._svgs[cid]
+
+    def get(self, cid: str, default=None):
+        return self[cid] if cid in self else default
+
+    def __contains__(self, cid: str) -> bool:
+        return cid in self._svgs or cid in self._pending
+
+    def close(self) -> None:
+        """Wait for (or, after an error, drop) what is still drawing; stop the threads."""
+        if self._pool is not None:
+            for future in self._pending.values():
+                future.cancel()
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        self._pending.clear()
 
 
 def chart_html(spec: dict, description: str, svg_href: str, spec_href: str) -> str:

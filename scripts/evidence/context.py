@@ -15,6 +15,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evidence.charts import Drawings
 from evidence.cite import Bibliography, reference_list, render_citations
 from evidence.config import BuildFacts, SiteConfig, site_facts
 from evidence.errors import EvidenceError
@@ -93,7 +94,7 @@ class BuildContext:
     links: Links
     ledger: CitationLedger
     titles: dict[str, str] = field(default_factory=dict)  # page -> title, filled as pages come
-    svgs: dict[str, str] = field(default_factory=dict)  # chart id -> SVG, drawn once per build
+    svgs: Drawings = field(default_factory=Drawings)  # chart id -> SVG, drawn once per build
 
     @classmethod
     def create(cls, project, config, facts, bib, package, records) -> BuildContext:

@@ -145,9 +145,10 @@ class PageOutputs:
         cid = charts.spec_id(spec)
         svg_name = f"assets/charts/{cid}.svg"
         spec_name = f"assets/charts/{cid}.vl.json"
-        if cid not in self.ctx.svgs:
-            self.ctx.svgs[cid] = charts.render_svg(spec)
-        self.files[svg_name] = self.ctx.svgs[cid].encode("utf-8")
+        svgs = self.ctx.svgs
+        # the file's bytes are taken when the build is written, so a chart still drawing does
+        # not hold up the pages after this one (see charts.Drawings)
+        self.files[svg_name] = lambda: svgs.svg(spec).encode("utf-8")
         self.files[spec_name] = json.dumps(spec, sort_keys=True, indent=1).encode("utf-8")
         link = self.ctx.link
         return charts.chart_html(

@@ -75,6 +75,7 @@ def write(rendered: Rendered, build: Path, cache_dir: Path) -> None:
     for asset in SITE_ASSETS:
         files[f"assets/{asset}"] = (ASSETS / asset).read_bytes()
     for rel, data in sorted(files.items()):
+        data = data() if callable(data) else data  # a chart's SVG, drawn meanwhile
         target = docs_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -97,7 +98,10 @@ def chart_specs(ctx: BuildContext) -> list[dict]:
 def render(ctx: BuildContext, previous_build: Path, build: Path) -> Rendered:
     """Gather every page and write the build tree; return what was written."""
     charts.use_cache(ctx.project.cache_dir)
-    charts.prerender(chart_specs(ctx), ctx.svgs)
-    rendered = gather(ctx, previous_build)
-    write(rendered, build, ctx.project.cache_dir)
+    ctx.svgs.start(chart_specs(ctx))  # drawn in the background while the pages are gathered
+    try:
+        rendered = gather(ctx, previous_build)
+        write(rendered, build, ctx.project.cache_dir)
+    finally:
+        ctx.svgs.close()
     return rendered

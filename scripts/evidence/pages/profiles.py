@@ -4,8 +4,8 @@ The ``authorities`` analysis computes the figures (tidy frames, one row per area
 calls ``show_profile`` once per authority; this module turns them into the page: a short "at a
 glance" box, one small-multiples chart setting the authority beside its region and England, and
 the tables. Every profile's chart is the same Vega-Lite specification with that authority's rows
-as its data (``_base_spec``), so the build converts one small
-SVG per profile, in parallel and cached by content (``charts.prerender``).
+as its data (``_base_spec``), so the build converts one small SVG per profile, cached by
+content and drawn in the background while pages are assembled (``charts.Drawings``).
 
 It runs inside the analysis's process (through ``show`` and ``page``), so the analysis's cache
 key covers this file: editing a profile's wording re-runs the analysis.
