@@ -228,25 +228,9 @@ order = {question: i for i, question in enumerate(questions)}
 at_a_glance = pd.concat([official, published], ignore_index=True)
 at_a_glance = at_a_glance.sort_values(
     "Question", key=lambda q: q.map(order), kind="stable"
-).reset_index(drop=True)
-
-
-def with_unit(value, unit: str) -> str:
-    """A figure and its unit as one reads it: £3,830 per week, 23%, 9,480 (at least)."""
-    if float(value).is_integer():
-        value = int(value)
-    number = f"{value:,}"
-    for name, shown in (("GBP", f"£{number}"), ("percent", f"{number}%"), ("count", number)):
-        if unit.startswith(name):
-            return (shown + unit[len(name) :]).strip()
-    return f"{number} {unit}"
-
-
-# The unit goes with its value (one column fewer, so the table fits the text column).
-at_a_glance["Value"] = [
-    with_unit(v, u) for v, u in zip(at_a_glance["Value"], at_a_glance["Unit"], strict=True)
-]
-at_a_glance = at_a_glance[["Question", "Figure", "Value", "Year", "sources", "Note"]]
+).reset_index(drop=True)[["Question", "Figure", "Value", "Unit", "Year", "sources", "Note"]]
+# each figure's note is a line under the figure, so the long notes do not widen the table
+at_a_glance.attrs["notes"] = {"Note": "Figure"}
 show(at_a_glance, caption="National figures on children's homes, each with its year and source")
 
 # %% [markdown]

@@ -135,8 +135,9 @@ alt.Chart(points, title="National policy on children's residential care since 20
 # children with the most complex needs [@nao2025pressrelease; @wiredgov2026pac].
 
 # %%
-# Who issued each document and what kind it is go in brackets after its title, so the table
-# fits the text column with room for what it did and what it means.
+# Who issued each document and what kind it is go in brackets after its title, and the notes
+# on its sources in a line under it, so the table fits the text column with room for what it
+# did and what it means.
 document = events["title"] + " (" + events["kind"] + ", " + events["body"] + ")"
 table = (
     events.assign(document=document)
@@ -161,4 +162,5 @@ table = (
     .reset_index(drop=True)
 )
 table.attrs["row_ids"] = ["policy-" + i for i in events["id"]]
+table.attrs["notes"] = {"Notes": "Document or decision (kind, by)"}
 show(table, caption="National policy on children's residential care since 2014, with sources")

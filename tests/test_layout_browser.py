@@ -120,10 +120,11 @@ async def _look(base: str, gallery: Path | None) -> tuple[list[str], list[str], 
                         problems.append(f"{path} at {width} px scrolls sideways by {extra} px")
                 if gallery is not None:
                     name = (path.strip("/").replace("/", "-") or "home") + f"-{width}.png"
-                    # the page's main table in view (the comparison's, else the first)
+                    # the page's main table in view (the comparison's, else the first shown)
                     await page.evaluate(
                         "() => { const t = document.querySelector('.evidence-cards-table') || "
-                        "document.querySelector('.md-content table'); if (t) t.scrollIntoView(); }"
+                        "Array.from(document.querySelectorAll('.md-content table'))"
+                        ".find((x) => x.offsetParent); if (t) t.scrollIntoView(); }"
                     )
                     await page.screenshot(path=str(gallery / name), full_page=False)
             await context.close()
