@@ -124,7 +124,8 @@ async def _look(base: str, gallery: Path | None) -> tuple[list[str], list[str], 
                     await page.evaluate(
                         "() => { const t = document.querySelector('.evidence-cards-table') || "
                         "Array.from(document.querySelectorAll('.md-content table'))"
-                        ".find((x) => x.offsetParent); if (t) t.scrollIntoView(); }"
+                        ".find((x) => x.offsetParent); if (t) { t.scrollIntoView(); "
+                        "window.scrollBy(0, -64); } }"  # clear of the sticky header
                     )
                     await page.screenshot(path=str(gallery / name), full_page=False)
             await context.close()
