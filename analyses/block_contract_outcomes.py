@@ -451,9 +451,12 @@ def shown(value, unit):
 
 table = pd.DataFrame(
     {
-        "Outcome": estimates["label"].tolist(),
-        "Unit": ["percent change" if u == "log points" else u for u in estimates["unit"]],
-        "Treated authorities": estimates["treated"].astype(int).tolist(),
+        # each outcome with its unit in brackets: one column fewer, so the table fits the page
+        "Outcome (unit)": [
+            f"{label} ({'percent change' if u == 'log points' else u})"
+            for label, u in zip(estimates["label"], estimates["unit"], strict=True)
+        ],
+        "Treated councils": estimates["treated"].astype(int).tolist(),
         "Estimate": [
             shown(v, u) for v, u in zip(estimates["estimate"], estimates["unit"], strict=True)
         ],

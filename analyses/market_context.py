@@ -229,6 +229,8 @@ at_a_glance = pd.concat([official, published], ignore_index=True)
 at_a_glance = at_a_glance.sort_values(
     "Question", key=lambda q: q.map(order), kind="stable"
 ).reset_index(drop=True)[["Question", "Figure", "Value", "Unit", "Year", "sources", "Note"]]
+# each figure's note is a line under the figure, so the long notes do not widen the table
+at_a_glance.attrs["notes"] = {"Note": "Figure"}
 show(at_a_glance, caption="National figures on children's homes, each with its year and source")
 
 # %% [markdown]

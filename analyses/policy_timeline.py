@@ -135,27 +135,32 @@ alt.Chart(points, title="National policy on children's residential care since 20
 # children with the most complex needs [@nao2025pressrelease; @wiredgov2026pac].
 
 # %%
-table = events.rename(
-    columns={
-        "shown": "Date",
-        "kind": "Kind",
-        "title": "Document or decision",
-        "body": "By",
-        "summary": "What it did",
-        "for_commissioning": "What it means for commissioning (our reading)",
-        "notes": "Notes",
-    }
-)[
-    [
-        "Date",
-        "Kind",
-        "Document or decision",
-        "By",
-        "What it did",
-        "What it means for commissioning (our reading)",
-        "sources",
-        "Notes",
+# Who issued each document and what kind it is go in brackets after its title, and the notes
+# on its sources in a line under it, so the table fits the text column with room for what it
+# did and what it means.
+document = events["title"] + " (" + events["kind"] + ", " + events["body"] + ")"
+table = (
+    events.assign(document=document)
+    .rename(
+        columns={
+            "shown": "Date",
+            "document": "Document or decision (kind, by)",
+            "summary": "What it did",
+            "for_commissioning": "What it means for commissioning (our reading)",
+            "notes": "Notes",
+        }
+    )[
+        [
+            "Date",
+            "Document or decision (kind, by)",
+            "What it did",
+            "What it means for commissioning (our reading)",
+            "sources",
+            "Notes",
+        ]
     ]
-]
+    .reset_index(drop=True)
+)
 table.attrs["row_ids"] = ["policy-" + i for i in events["id"]]
+table.attrs["notes"] = {"Notes": "Document or decision (kind, by)"}
 show(table, caption="National policy on children's residential care since 2014, with sources")

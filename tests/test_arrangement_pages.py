@@ -46,6 +46,32 @@ def test_a_table_link_column_needs_one_target_per_row():
         _capture(frame)
 
 
+def test_a_table_note_column_needs_another_column_to_sit_under():
+    frame = pd.DataFrame({"Figure": ["a", "b"], "Note": ["n", None]})
+    frame.attrs["notes"] = {"Note": "Figure"}
+    assert _capture(frame)["notes"] == {"Note": "Figure"}
+    assert "notes" not in _capture(pd.DataFrame({"Figure": ["a"]}))  # a table without notes
+    for bad in ({"Note": "Missing"}, {"Missing": "Figure"}, {"Note": "Note"}):
+        frame.attrs["notes"] = bad
+        with pytest.raises(EvidenceError, match="needs a note column and another column"):
+            _capture(frame)
+
+
+def test_long_notes_are_a_line_under_their_figure_and_a_column_of_the_csv(shipped_site):
+    """The national figures' notes sit under each figure (the table fits the page) and stay a
+    column of the table's CSV; every note is still on the page."""
+    text = (shipped_site / "market_context" / "index.html").read_text(encoding="utf-8")
+    start = text.index("National figures on children&#x27;s homes, each")
+    table = text[start : text.index("</table>", start)]
+    head = re.findall(r'<th scope="col">(.*?)</th>', table.split("</thead>")[0])
+    assert "Note" not in head and "Figure" in head
+    assert table.count('<span class="evidence-cell-note">Note: ') >= 10
+    assert "mutualventures/theactualnews" in table
+    csvs = sorted((shipped_site / "downloads").glob("market_context-table-*.csv"))
+    headers = [c.read_text(encoding="utf-8-sig").splitlines()[0] for c in csvs]
+    assert any(h.endswith(",sources,Note") for h in headers), headers
+
+
 def _rows():
     with ARRANGEMENTS.open(encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))

@@ -1,7 +1,8 @@
-"""Pages as a reader sees them, in a real browser at 1280 px and 390 px: a table's key columns
-are never hidden behind a scrollbar at 1280 px (the first column of every table; every column of
-a compact table such as the comparison), no page scrolls sideways as a whole at 390 px, no
-request leaves the site, and the comparison page stays short with every arrangement reachable.
+"""Pages as a reader sees them, in a real browser at 1280 px and 390 px: every visible table fits
+its box at 1280 px (nothing to scroll sideways, so no column is hidden behind a scrollbar; the
+first column of every table and every column of a compact table such as the comparison are
+checked too), no page scrolls sideways as a whole at 390 px, no request leaves the site, and the
+comparison page stays short with every arrangement reachable.
 
 Runs where tests/test_accessibility.py runs (Debian's Chromium, Playwright); skips otherwise.
 ``EVIDENCE_GALLERY=DIR`` also saves a screenshot of each sampled page at each width there.
@@ -19,14 +20,22 @@ from test_accessibility import _browser, _context, _missing, _settle, served  # 
 pytestmark = pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
 
 WIDTHS = (1280, 390)
-# one page of each kind: analyses (wide tables, charts), a profile, an arrangement, references
+# one page of each kind: the home page, every analysis (wide tables, charts), the authorities
+# index and a profile, an arrangement, methods, results, the briefing, references, data guidance
 SAMPLE = [
+    "",
     "comparison/",
+    "policy_timeline/",
+    "block_vs_spot/",
     "contract_length/",
     "block_contract_outcomes/",
     "market_context/",
+    "authorities/",
     "authorities/E10000024/",
     "arrangements/nottinghamshire-block-2015/",
+    "methods/",
+    "results/",
+    "briefing/",
     "references/",
     "data/",
 ]
@@ -51,6 +60,23 @@ CLIPPED = """() => {
                  `its box at ${Math.round(edge)} px`);
       }
     });
+  });
+  return out;
+}"""
+
+
+# Every visible table: is it wider than the box that scrolls it (ours, .evidence-table, or
+# Material's .md-typeset__scrollwrap)? One line per table that would scroll sideways.
+OVERFLOW = """() => {
+  const out = [];
+  document.querySelectorAll('.md-content table').forEach((t) => {
+    if (!t.offsetParent) return;  // inside a closed tab
+    const box = t.closest('.evidence-table, .md-typeset__scrollwrap') || t.parentElement;
+    const over = box.scrollWidth - box.clientWidth;
+    if (over > 1) {
+      const cap = t.caption ? t.caption.textContent.trim() : '(no caption)';
+      out.push(`table "${cap}" is ${over} px wider than its box (${box.clientWidth} px)`);
+    }
   });
   return out;
 }"""
@@ -87,16 +113,19 @@ async def _look(base: str, gallery: Path | None) -> tuple[list[str], list[str], 
                 )
                 if width == 1280:
                     problems += [f"{path} at 1280 px: {p}" for p in await page.evaluate(CLIPPED)]
+                    problems += [f"{path} at 1280 px: {p}" for p in await page.evaluate(OVERFLOW)]
                 else:
                     extra = await page.evaluate(SIDEWAYS)
                     if extra > 0:
                         problems.append(f"{path} at {width} px scrolls sideways by {extra} px")
                 if gallery is not None:
                     name = (path.strip("/").replace("/", "-") or "home") + f"-{width}.png"
-                    # the page's main table in view (the comparison's, else the first)
+                    # the page's main table in view (the comparison's, else the first shown)
                     await page.evaluate(
                         "() => { const t = document.querySelector('.evidence-cards-table') || "
-                        "document.querySelector('.md-content table'); if (t) t.scrollIntoView(); }"
+                        "Array.from(document.querySelectorAll('.md-content table'))"
+                        ".find((x) => x.offsetParent); if (t) { t.scrollIntoView(); "
+                        "window.scrollBy(0, -64); } }"  # clear of the sticky header
                     )
                     await page.screenshot(path=str(gallery / name), full_page=False)
             await context.close()

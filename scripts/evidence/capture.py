@@ -47,7 +47,15 @@ def capture(value, caption=None, description=None) -> dict | None:
                     f"table attrs['links'][{column!r}] needs a column of that name and one "
                     f"target per row ({len(rows)}), not {len(targets)}"
                 )
+        notes = {str(k): str(v) for k, v in (value.attrs.get("notes") or {}).items()}
+        for note, under in notes.items():
+            if note not in columns or under not in columns or under in notes or note == under:
+                raise EvidenceError(
+                    f"table attrs['notes'][{note!r}] needs a note column and another column "
+                    f"to show it under, both in the table, not {under!r}"
+                )
         return {
+            **({"notes": notes} if notes else {}),  # only tables that have notes say so
             "row_ids": row_ids,
             "links": links,
             "cards": bool(value.attrs.get("cards")),

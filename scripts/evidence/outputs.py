@@ -72,11 +72,13 @@ class PageOutputs:
         columns, units, caption = output.columns, output.units, output.caption
         if not columns:  # nothing to tabulate: say so rather than show an empty grid
             return f'<p class="evidence-empty">{html.escape(caption or "Table")}: no data.</p>'
+        notes = output.notes  # a note column is a line under another column's text
         head = "".join(
             f'<th scope="col">{html.escape(c)}'
             + (f" ({html.escape(units[c])})" if units.get(c) and units[c] != "year" else "")
             + "</th>"
             for c in columns
+            if c not in notes
         )
         years = {
             c
@@ -92,7 +94,10 @@ class PageOutputs:
         row_ids = output.row_ids or [None] * len(output.rows)
         for index, (row, row_id) in enumerate(zip(output.rows, row_ids, strict=True)):
             cells = []
+            under = {notes[c]: (c, v) for c, v in zip(columns, row, strict=True) if c in notes}
             for column, value in zip(columns, row, strict=True):
+                if column in notes:
+                    continue
                 label = f' data-label="{html.escape(column, quote=True)}"' if output.cards else ""
                 target = (output.links.get(column) or [""] * len(output.rows))[index]
                 if column in SOURCE_COLUMNS and value:
@@ -120,6 +125,12 @@ class PageOutputs:
                     if target and text:
                         text = f'<a href="{self.ctx.link(self.page, target)}">{text}</a>'
                     cells.append(f"<td{label}>{text}</td>")
+                note, said = under.get(column, ("", None))
+                if said not in (None, ""):
+                    cells[-1] = (
+                        cells[-1][: -len("</td>")] + '<span class="evidence-cell-note">'
+                        f"{html.escape(note)}: {html.escape(str(said))}</span></td>"
+                    )
             tr = f'<tr id="{html.escape(row_id, quote=True)}">' if row_id else "<tr>"
             body.append(tr + "".join(cells) + "</tr>")
         csv_name = f"downloads/{page_stem(self.page)}-table-{number}.csv"

@@ -8,7 +8,7 @@ contract between the two stages. The JSON form is:
   cell has ``source``, ``line`` (the file line its body starts on) and ``outputs``.
 - an output has ``kind``: ``stream`` or ``text`` (``text``), ``markdown`` (``text``, Markdown with
   citations), ``table`` (``columns``, ``rows``, ``caption``, ``units``, ``row_ids``, ``links``,
-  ``cards``) or ``chart`` (``spec``, a Vega-Lite dict, and ``description``).
+  ``cards``, ``notes``) or ``chart`` (``spec``, a Vega-Lite dict, and ``description``).
 - ``results``: name -> ``value``, ``unit``, ``description``, ``cell``.
 - ``inputs``: table name -> ``sha256`` of its bytes and ``schema`` (hash of its description).
 - ``pages`` (optional): generated page path -> ``title`` and ``outputs``, each output also giving
@@ -49,6 +49,9 @@ class Table:
     # column -> one page per row ("arrangements/x.md"; empty: no link), rendered as links
     links: dict[str, list[str]] = field(default_factory=dict)
     cards: bool = False  # a compact table whose rows read as cards on a narrow screen
+    # note column -> the column whose cell shows it as a line under its text (a long note
+    # beside short figures would widen the table past the page); the CSV keeps it a column
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,7 @@ def read_output(data: dict) -> Output:
             data.get("row_ids") or [],
             data.get("links") or {},
             bool(data.get("cards")),
+            data.get("notes") or {},
         )
     if kind == "chart":
         return Chart(data["spec"], data.get("description") or "")

@@ -93,18 +93,29 @@ def shaped(frame, columns: dict):
     return table
 
 
+# The publisher's reason a figure is missing: a column shown only where a figure is missing,
+# so an area with every figure has a table narrow enough for the page.
+MARKERS = ("marker", "gain_marker")
+
+
 def tables(frame, key: str, columns: dict) -> dict:
     """One table per area (`key`), with the columns of a table kind."""
     headed = frame[[key, *columns]].rename(columns={k: h for k, (h, _) in columns.items()})
     units = {h: unit for h, unit in columns.values() if unit}
-    return split(headed, key, units)  # renamed once, not once per area
+    markers = [columns[k][0] for k in MARKERS if k in columns]
+    return split(headed, key, units, markers)  # renamed once, not once per area
 
 
-def split(frame, key: str, units: dict) -> dict:
-    """One small table per area, keeping every other column as it is."""
+def split(frame, key: str, units: dict, optional=()) -> dict:
+    """One small table per area, keeping every other column as it is, and each `optional`
+    column only where it has a value for that area."""
     out = {}
     for code, part in frame.groupby(key, sort=False):
         table = part.drop(columns=[key]).reset_index(drop=True)
-        table.attrs["units"] = units
+        empty = [
+            c for c in optional if c in table and not (table[c].fillna("").astype(str) != "").any()
+        ]
+        table = table.drop(columns=empty)
+        table.attrs["units"] = {h: u for h, u in units.items() if h in table}
         out[code] = table
     return out
