@@ -123,33 +123,3 @@ def test_field_maps_round_trip(pairs):
 def test_junk_is_not_a_key(text):
     with pytest.raises(ValueError):
         parse_key_list(text)
-
-
-@pytest.mark.parametrize("case", ["ragged-row", "misspelt-header", "short-row"])
-def test_tables_validated_on_two_cores_fail_with_the_same_message(data_dir, monkeypatch, case):
-    """The forked workers only say pass or fail; the message is the one a single process gives."""
-    from evidence import validation
-
-    content, _ = CASES[case]
-    content = content.encode() if isinstance(content, str) else content
-    single = check(data_dir, content)
-    monkeypatch.setattr(validation, "PARALLEL_FROM_BYTES", 0)
-    monkeypatch.setattr(validation.os, "cpu_count", lambda: 2)
-    package = DataPackage(data_dir)
-    with pytest.raises(EvidenceError) as err:
-        validation.validate_tables(package)
-    assert str(err.value) == single
-
-
-def test_tables_validated_on_two_cores_are_all_marked_valid(data_dir, monkeypatch):
-    from evidence import validation
-
-    monkeypatch.setattr(validation, "PARALLEL_FROM_BYTES", 0)
-    monkeypatch.setattr(validation.os, "cpu_count", lambda: 2)
-    package = DataPackage(data_dir)
-    validation.validate_tables(package)
-    assert set(package._validated) == set(package.table_names())
-    # a table changed afterwards is validated again, not taken on trust
-    (data_dir / "prices.csv").write_text(HEADER + "a,block,1,2015,2016,x,y,EXTRA\n")
-    with pytest.raises(EvidenceError, match="has more cells"):
-        package.validate("prices")

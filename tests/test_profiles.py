@@ -118,7 +118,7 @@ def test_the_chart_draws_the_figures_the_tables_give(shipped_site, code):
         assert _rows(spec, profiles.SHARE, area) == table, (code, area)
 
     head, rows = _table(root, "residential care spending")
-    per_child = head.index("Total expenditure per child in homes (GBP)")
+    per_child = head.index("Total expenditure per child in homes (GBP, to the nearest £1,000)")
     table = {
         r[0]: r[per_child]
         for r in rows

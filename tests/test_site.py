@@ -398,6 +398,7 @@ def test_numbers_are_formatted_en_gb_with_units():
     assert format_number(1234567, "GBP per year") == "£1,234,567"
     assert format_number(-32500, "GBP per year") == "-£32,500"
     assert format_number(5000.5, "GBP per week") == "£5,000.50"
+    assert format_number(9831146.7, "GBP, to the nearest £1,000") == "£9,831,000"
     assert format_number(0.8333, "share of beds") == "83.3%"
     assert format_number(22.6, "percent") == "22.6%"
     assert format_number(2025, "year") == "2025"

@@ -59,13 +59,9 @@ def use_cache(cache_dir: Path | None) -> None:
 def render_svg(spec: dict) -> str:
     import vl_convert
 
-    cached = None
-    if _svg_cache is not None:
-        version = getattr(vl_convert, "__version__", "") or vl_convert.get_vega_embed_version()
-        key = sha256_bytes((version + json.dumps(spec, sort_keys=True)).encode())
-        cached = _svg_cache / f"{key}.svg"
-        if cached.is_file():
-            return cached.read_text(encoding="utf-8")
+    cached, svg = _cached_svg(spec)
+    if svg is not None:
+        return svg
     svg = vl_convert.vegalite_to_svg(spec)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -75,31 +71,72 @@ def render_svg(spec: dict) -> str:
     return svg
 
 
+def _cached_svg(spec: dict) -> tuple[Path | None, str | None]:
+    """(the cache file for a spec, its SVG if already drawn), or (None, None) without a cache."""
+    if _svg_cache is None:
+        return None, None
+    import vl_convert
+
+    version = getattr(vl_convert, "__version__", "") or vl_convert.get_vega_embed_version()
+    key = sha256_bytes((version + json.dumps(spec, sort_keys=True)).encode())
+    cached = _svg_cache / f"{key}.svg"
+    return cached, (cached.read_text(encoding="utf-8") if cached.is_file() else None)
+
+
+def _draw_in_worker(spec: dict, cache_dir: str | None) -> str:
+    use_cache(cache_dir)
+    return render_svg(spec)
+
+
+# Below this many charts to draw, a worker's start (about a second, mostly vl-convert's own
+# JavaScript runtime) costs more than drawing them here.
+WORKERS_FROM = 8
+
+
 class Drawings:
-    """Chart SVGs by chart id for one build. ``start`` sets every chart drawing in background
-    threads and returns at once: vl-convert draws outside Python's lock, so the drawing overlaps
-    with the assembly of pages on the other core (a national build has one chart per authority
-    profile). Asking for a chart waits for it; one never started is drawn there and then."""
+    """Chart SVGs by chart id for one build. ``start`` sets every chart not in the cache drawing
+    and returns at once, so drawing overlaps with the assembly of pages. vl-convert draws one
+    chart at a time per process (its JavaScript runtime is single-threaded), so many charts (a
+    national build has one per authority profile) go to worker processes, one per core; a few
+    go to a thread. Asking for a chart waits for it; one never started is drawn there and then."""
 
     def __init__(self):
         self._svgs: dict[str, str] = {}
         self._pending: dict = {}  # chart id -> Future
-        self._pool = None
+        self._pools: list = []
 
     def start(self, specs: list[dict]) -> None:
-        from concurrent.futures import ThreadPoolExecutor
+        """Start drawing `specs` in the order given (the ones pages need first, first)."""
+        from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
         todo = {}
         for spec in specs:
             cid = spec_id(spec)
-            if cid not in self:
-                todo.setdefault(cid, spec)
+            if cid in self or cid in todo:
+                continue
+            svg = _cached_svg(spec)[1]
+            if svg is not None:
+                self._svgs[cid] = svg
+            else:
+                todo[cid] = spec
         if len(todo) < 2:
             return  # drawn as the page needs it
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
+        if len(todo) >= WORKERS_FROM and (os.cpu_count() or 1) > 1:
+            import multiprocessing
+
+            # spawn, not fork: the parent may hold threads, and each worker needs a runtime
+            pool = ProcessPoolExecutor(
+                max_workers=min(2, os.cpu_count() or 1),
+                mp_context=multiprocessing.get_context("spawn"),
+            )
+            cache = str(_svg_cache.parent) if _svg_cache is not None else None
+            submit = lambda spec: pool.submit(_draw_in_worker, spec, cache)  # noqa: E731
+        else:
+            pool = ThreadPoolExecutor(max_workers=1)
+            submit = lambda spec: pool.submit(render_svg, spec)  # noqa: E731
+        self._pools.append(pool)
         for cid, spec in todo.items():
-            self._pending[cid] = self._pool.submit(render_svg, spec)
+            self._pending[cid] = submit(spec)
 
     def svg(self, spec: dict) -> str:
         cid = spec_id(spec)
@@ -119,12 +156,12 @@ class Drawings:
         return cid in self._svgs or cid in self._pending
 
     def close(self) -> None:
-        """Wait for (or, after an error, drop) what is still drawing; stop the threads."""
-        if self._pool is not None:
-            for future in self._pending.values():
-                future.cancel()
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        """Wait for (or, after an error, drop) what is still drawing; stop the workers."""
+        for future in self._pending.values():
+            future.cancel()
+        for pool in self._pools:
+            pool.shutdown(wait=True)
+        self._pools.clear()
         self._pending.clear()
 
 

@@ -42,6 +42,8 @@ def format_number(value, unit: str = "", decimals: int | None = None) -> str:
         return f"{value:,.1f}"
     if unit.startswith("GBP") and "prices" in unit:  # a modelled figure: round to its support
         value = models.round_money(value, unit)
+    elif unit.startswith("GBP") and "nearest £1,000" in unit:  # a large published total
+        value = round(value, -3)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
     text = (

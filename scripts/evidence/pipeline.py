@@ -28,7 +28,6 @@ from evidence.project import Project, read_text
 from evidence.record import AnalysisRecord, Chart, Table, Text
 from evidence.run import read_cells, run_analyses
 from evidence.site import mkdocs_build, swap_into_place
-from evidence.validation import validate_tables
 
 SNAPSHOT = "analyses/results.snapshot.json"
 LOAD_CALL = re.compile(r"""\bload\(\s*["']([^"']+)["']""")
@@ -60,7 +59,8 @@ def check(project: Project) -> tuple[DataPackage, Bibliography]:
     """Validate every table, the bibliography and every citation, executing nothing."""
     package = DataPackage(project.data_dir)
     package.loaded_by = tables_loaded(project)
-    validate_tables(package)
+    for name in package.table_names():
+        package.validate(name)
     bib = Bibliography(project.references_dir)
     desc_where = project.rel(package.descriptor_path)
     desc_lines = read_text(package.descriptor_path).splitlines()

@@ -86,13 +86,14 @@ def write(rendered: Rendered, build: Path, cache_dir: Path) -> None:
 
 
 def chart_specs(ctx: BuildContext) -> list[dict]:
-    """Every chart the analyses showed, on their own pages and on the pages they generated."""
-    specs = []
+    """Every chart the analyses showed: those on their own pages first (each page's notebook
+    needs its charts' SVGs as it is made), then those on the pages they generated."""
+    own, generated = [], []
     for _, record in sorted(ctx.records.items()):
-        outputs = [o for cell in record.cells for o in cell.outputs]
-        outputs += [o for generated in record.pages for o, _, _ in generated.outputs]
-        specs += [o.spec for o in outputs if isinstance(o, Chart)]
-    return specs
+        own += [o.spec for cell in record.cells for o in cell.outputs if isinstance(o, Chart)]
+        outputs = [o for page in record.pages for o, _, _ in page.outputs]
+        generated += [o.spec for o in outputs if isinstance(o, Chart)]
+    return own + generated
 
 
 def render(ctx: BuildContext, previous_build: Path, build: Path) -> Rendered:

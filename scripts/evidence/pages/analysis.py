@@ -37,8 +37,12 @@ def produce(ctx: BuildContext, name: str) -> Page:
     # under the title: the analysis's source file, its executed notebook, its results
     first = 2 if record.cells and record.cells[0].kind == "markdown" else 1
     parts.insert(first, links(ctx, name, page))
-    # the notebook's charts carry the SVGs this page has just drawn
-    notebook = notebook_bytes(record, lambda spec: ctx.svgs.get(spec_id(spec)), ctx.results)
+
+    # the notebook's charts carry their SVGs: made when the build is written, so this page does
+    # not wait for charts still drawing (see charts.Drawings)
+    def notebook():
+        return notebook_bytes(record, lambda spec: ctx.svgs.get(spec_id(spec)), ctx.results)
+
     files = {**shown.files, notebook_path(name): notebook}
     text = ctx.finish(page, "\n\n".join(parts) + "\n", shown.cited)
     if shown.compact_tables:  # a compact table takes the whole width: the contents list goes

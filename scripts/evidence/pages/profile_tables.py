@@ -8,6 +8,9 @@ covers it.
 from __future__ import annotations
 
 PERCENT = "percent"
+# spending is published to the penny; a page reads it to the nearest £1,000 (the table's CSV
+# download and analyses/data keep every digit)
+THOUSANDS = "GBP, to the nearest £1,000"
 
 # frame column -> (heading, unit); the order is the table's
 PLACEMENTS = {
@@ -33,12 +36,12 @@ OUTSIDE = {
 SPEND = {
     "financial_year": ("Financial year", ""),
     "series": ("Return", ""),
-    "total expenditure": ("Total expenditure", "GBP"),
-    "net current expenditure": ("Net current expenditure", "GBP"),
+    "total expenditure": ("Total expenditure", THOUSANDS),
+    "net current expenditure": ("Net current expenditure", THOUSANDS),
     "marker": ("Missing because", ""),
     "in_homes": ("Children in homes at 31 March", ""),
     "count": ("Count series", ""),
-    "per_child": ("Total expenditure per child in homes", "GBP"),
+    "per_child": ("Total expenditure per child in homes", THOUSANDS),
 }
 SUPPLY = {
     "as_at": ("As at", ""),
@@ -61,7 +64,7 @@ PEERS = {
     "all": ("Children looked after", ""),
     "share": ("Share in children's homes", PERCENT),
     "percent": ("Share of those placed outside", PERCENT),
-    "gbp": ("Residential care total expenditure", "GBP"),
+    "gbp": ("Residential care total expenditure", THOUSANDS),
 }
 
 
