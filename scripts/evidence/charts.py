@@ -109,19 +109,19 @@ class Drawings:
         """Start drawing `specs` in the order given (the ones pages need first, first)."""
         from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-        todo = {}
+        to_draw = {}
         for spec in specs:
             cid = spec_id(spec)
-            if cid in self or cid in todo:
+            if cid in self or cid in to_draw:
                 continue
             svg = _cached_svg(spec)[1]
             if svg is not None:
                 self._svgs[cid] = svg
             else:
-                todo[cid] = spec
-        if len(todo) < 2:
+                to_draw[cid] = spec
+        if len(to_draw) < 2:
             return  # drawn as the page needs it
-        if len(todo) >= WORKERS_FROM and (os.cpu_count() or 1) > 1:
+        if len(to_draw) >= WORKERS_FROM and (os.cpu_count() or 1) > 1:
             import multiprocessing
 
             # spawn, not fork: the parent may hold threads, and each worker needs a runtime
@@ -135,7 +135,7 @@ class Drawings:
             pool = ThreadPoolExecutor(max_workers=1)
             submit = lambda spec: pool.submit(render_svg, spec)  # noqa: E731
         self._pools.append(pool)
-        for cid, spec in todo.items():
+        for cid, spec in to_draw.items():
             self._pending[cid] = submit(spec)
 
     def svg(self, spec: dict) -> str:
